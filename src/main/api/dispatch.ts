@@ -1,0 +1,27 @@
+// The one place a transport (Electron IPC or the web host) hands a renderer call to the core:
+// the method name is checked against the ConsoleApi, the input against its schema, and every
+// outcome comes back as a Result. Nothing the renderer sends reaches the core unvalidated.
+import {
+  CONSOLE_METHODS,
+  consoleMethodInputs,
+  type ConsoleApi,
+  type ConsoleMethod,
+} from '../../shared/console-api.ts';
+import { fail, ok, toErrorInfo, type Result } from '../../shared/result.ts';
+
+export function isConsoleMethod(name: unknown): name is ConsoleMethod {
+  return typeof name === 'string' && (CONSOLE_METHODS as string[]).includes(name);
+}
+
+export async function dispatch(api: ConsoleApi, method: unknown, input: unknown): Promise<Result<unknown>> {
+  if (!isConsoleMethod(method)) return fail('UNKNOWN_METHOD', `No console method named ${String(method)}`);
+  const parsed = consoleMethodInputs[method].safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, error: toErrorInfo(parsed.error) };
+  try {
+    // The schema map and the ConsoleApi are keyed alike; TypeScript cannot correlate them through a union.
+    const call = api[method] as (input: unknown) => Promise<unknown>;
+    return ok(await call.call(api, parsed.data));
+  } catch (error) {
+    return { ok: false, error: toErrorInfo(error) };
+  }
+}

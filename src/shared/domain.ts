@@ -1,0 +1,135 @@
+// The domain as the relay stores it and every console mirrors it. Schemas validate at the edges
+// (frames from the relay, the relay's own storage reads); the inferred types are trusted inside.
+import { z } from 'zod';
+
+export const roleSchema = z.enum(['agent', 'supervisor', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const agentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  /** Phone-number ids this agent is a member of; `'all'` for every number. */
+  numbers: z.union([z.literal('all'), z.array(z.string())]),
+});
+export type Agent = z.infer<typeof agentSchema>;
+
+/**
+ * Delivery state of a message, in the only order it may move:
+ * queued (relay accepted the command) < accepted (Meta answered the send) < sent < failed < delivered < read < played.
+ * `failed` beats sent but yields to a later delivered/read (Meta sends them out of order); `unknown` means the
+ * send's outcome was lost (timeout or 5xx) and any later status settles it. Inbound messages are `received`.
+ */
+export const messageStatusSchema = z.enum([
+  'received',
+  'queued',
+  'accepted',
+  'sent',
+  'delivered',
+  'read',
+  'played',
+  'failed',
+  'unknown',
+]);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+const forwardRank: Record<MessageStatus, number> = {
+  received: 0,
+  unknown: 0,
+  queued: 1,
+  accepted: 2,
+  sent: 3,
+  failed: 4,
+  delivered: 5,
+  read: 6,
+  played: 7,
+};
+
+/** True when `next` may replace `current`: statuses only move forward, whatever order they arrive in. */
+export function statusMovesForward(current: MessageStatus, next: MessageStatus): boolean {
+  if (current === 'received' || next === 'received') return false;
+  return forwardRank[next] > forwardRank[current];
+}
+
+/** Meta's error object as it arrives in send answers and `failed` statuses. */
+export const whatsAppErrorSchema = z.object({
+  code: z.number(),
+  title: z.string(),
+  message: z.string().optional(),
+  details: z.string().optional(),
+});
+export type WhatsAppError = z.infer<typeof whatsAppErrorSchema>;
+
+export const pricingSchema = z.object({
+  billable: z.boolean().optional(),
+  category: z.string().optional(),
+  type: z.string().optional(),
+  model: z.string().optional(),
+});
+export type Pricing = z.infer<typeof pricingSchema>;
+
+export const customerSchema = z.object({
+  /** Stable key of the customer within a business number: the wa_id, or the business-scoped user id. */
+  key: z.string(),
+  waId: z.string().nullable(),
+  userId: z.string().nullable(),
+  name: z.string().nullable(),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+export const conversationStatusSchema = z.enum(['open', 'closed']);
+
+export const conversationSchema = z.object({
+  /** `${phoneNumberId}:${customer.key}`. */
+  id: z.string(),
+  phoneNumberId: z.string(),
+  customer: customerSchema,
+  status: conversationStatusSchema,
+  assigneeId: z.string().nullable(),
+  /** Meta's timestamp (ms) of the customer's last message: the 24-hour window runs from here. */
+  lastInboundAt: z.number().nullable(),
+  /** lastInboundAt + 24 h, carried so every console counts down the same expiry. */
+  windowExpiresAt: z.number().nullable(),
+  lastMessageAt: z.number(),
+  lastMessagePreview: z.string(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const messageDirectionSchema = z.enum(['in', 'out']);
+export type MessageDirection = z.infer<typeof messageDirectionSchema>;
+
+export const messageSchema = z.object({
+  /** Inbound: Meta's wamid. Outbound: the client mutation id that created it (known before Meta answers). */
+  id: z.string(),
+  conversationId: z.string(),
+  phoneNumberId: z.string(),
+  direction: messageDirectionSchema,
+  /** Meta's message type: text, image, template, reaction, ... (unknown types are kept as they came). */
+  type: z.string(),
+  /** Text body or a caption; null when the type has none. */
+  text: z.string().nullable(),
+  /** Meta's wamid; null for an outbound message Meta has not answered yet. */
+  waMessageId: z.string().nullable(),
+  /** Meta's timestamp for inbound messages, the relay's clock for outbound ones (ms). */
+  timestamp: z.number(),
+  status: messageStatusSchema,
+  statusAt: z.number().nullable(),
+  error: whatsAppErrorSchema.nullable(),
+  pricing: pricingSchema.nullable(),
+  /** The agent who sent an outbound message. */
+  authorId: z.string().nullable(),
+  /** Type-specific payload as Meta sent it (media ids, location, interactive reply, ...). */
+  payload: z.record(z.string(), z.unknown()).nullable(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** When the customer-service window closes, given the customer's last inbound message time. */
+export function windowExpiry(lastInboundAt: number | null): number | null {
+  return lastInboundAt === null ? null : lastInboundAt + WINDOW_MS;
+}
+
+export function conversationId(phoneNumberId: string, customerKey: string): string {
+  return `${phoneNumberId}:${customerKey}`;
+}
