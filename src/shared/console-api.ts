@@ -1,43 +1,26 @@
 // The console's API: what the renderer may ask of the main process, and the events it receives.
 // Main implements `ConsoleApi` once; two transports carry it (Electron IPC through the preload, and
 // the web host over loopback HTTP + WebSocket), both as a `ConsoleBridge` whose calls return Results.
-import { z } from 'zod';
+//
+// This file is free of zod on purpose: the sandboxed preload imports it and must stay one small file.
+import type { z } from 'zod';
+import type { consoleMethodInputs } from './console-api-inputs.ts';
 import type { Agent, Conversation, Message } from './domain.ts';
 import type { Result } from './result.ts';
 
-const noInput = z.object({}).strict();
-const conversationRef = z.object({ conversationId: z.string().min(1) }).strict();
-
-/** Input schemas of every method, validated by main before the core sees them. */
-export const consoleMethodInputs = {
-  getSession: noInput,
-  getSyncStatus: noInput,
-  listConversations: z
-    .object({
-      limit: z.number().int().min(1).max(500).default(200),
-    })
-    .strict(),
-  getMessages: z
-    .object({
-      conversationId: z.string().min(1),
-      limit: z.number().int().min(1).max(500).default(100),
-      /** Page backwards: only messages older than this timestamp (ms). */
-      before: z.number().optional(),
-    })
-    .strict(),
-  sendText: z
-    .object({
-      conversationId: z.string().min(1),
-      text: z.string().trim().min(1, 'Write a message first').max(4096, 'WhatsApp takes at most 4,096 characters'),
-    })
-    .strict(),
-  markConversationRead: conversationRef,
-} as const;
-
-export type ConsoleMethod = keyof typeof consoleMethodInputs;
-export const CONSOLE_METHODS = Object.keys(consoleMethodInputs) as ConsoleMethod[];
+/** Every method the renderer may call; console-api-inputs.ts holds one input schema for each. */
+export const CONSOLE_METHODS = [
+  'getSession',
+  'getSyncStatus',
+  'listConversations',
+  'getMessages',
+  'sendText',
+  'markConversationRead',
+] as const;
+export type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
 export type ConsoleInput<M extends ConsoleMethod> = z.input<(typeof consoleMethodInputs)[M]>;
 export type ConsoleParsedInput<M extends ConsoleMethod> = z.output<(typeof consoleMethodInputs)[M]>;
+
 
 export interface SessionInfo {
   agent: Agent;

@@ -1,16 +1,12 @@
 // The one place a transport (Electron IPC or the web host) hands a renderer call to the core:
 // the method name is checked against the ConsoleApi, the input against its schema, and every
 // outcome comes back as a Result. Nothing the renderer sends reaches the core unvalidated.
-import {
-  CONSOLE_METHODS,
-  consoleMethodInputs,
-  type ConsoleApi,
-  type ConsoleMethod,
-} from '../../shared/console-api.ts';
+import { CONSOLE_METHODS, type ConsoleApi, type ConsoleMethod } from '../../shared/console-api.ts';
+import { consoleMethodInputs } from '../../shared/console-api-inputs.ts';
 import { fail, ok, toErrorInfo, type Result } from '../../shared/result.ts';
 
 export function isConsoleMethod(name: unknown): name is ConsoleMethod {
-  return typeof name === 'string' && (CONSOLE_METHODS as string[]).includes(name);
+  return typeof name === 'string' && (CONSOLE_METHODS as readonly string[]).includes(name);
 }
 
 export async function dispatch(api: ConsoleApi, method: unknown, input: unknown): Promise<Result<unknown>> {
