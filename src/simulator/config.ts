@@ -1,0 +1,21 @@
+// The simulator's run-time behaviour, changeable while it runs (configure(), PUT /_sim/config).
+import { z } from 'zod';
+
+export const simulatorConfigSchema = z.object({
+  /** After each accepted send, post sent, delivered and read status webhooks. */
+  autoStatuses: z.boolean(),
+  /** Post the `sent` webhook (and wait for the relay's answer) before answering the send, as Meta sometimes does. */
+  statusBeforeResponse: z.boolean(),
+  /** Gap between the automatic statuses. */
+  statusDelayMs: z.number().int().min(0).max(600_000),
+});
+export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;
+
+export const configPatchSchema = simulatorConfigSchema.partial().strict();
+export type ConfigPatch = z.infer<typeof configPatchSchema>;
+
+export const DEFAULT_CONFIG: SimulatorConfig = {
+  autoStatuses: true,
+  statusBeforeResponse: false,
+  statusDelayMs: 800,
+};

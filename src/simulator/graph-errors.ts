@@ -1,0 +1,60 @@
+// Meta's Graph error envelope: {error: {message, type, code, error_subcode?, error_data?, fbtrace_id}}.
+// Messages follow the ones Meta really answers, so relays can be tested against realistic text.
+import { randomBytes } from 'node:crypto';
+
+export interface GraphErrorBody {
+  error: {
+    message: string;
+    type: string;
+    code: number;
+    error_subcode?: number;
+    error_data?: { messaging_product: 'whatsapp'; details: string };
+    fbtrace_id: string;
+  };
+}
+
+export interface GraphErrorResponse {
+  status: number;
+  body: GraphErrorBody;
+}
+
+function graphError(status: number, error: Omit<GraphErrorBody['error'], 'fbtrace_id'>): GraphErrorResponse {
+  return { status, body: { error: { ...error, fbtrace_id: randomBytes(17).toString('base64url') } } };
+}
+
+export function invalidAccessToken(): GraphErrorResponse {
+  return graphError(401, {
+    message: 'Invalid OAuth access token - Cannot parse access token',
+    type: 'OAuthException',
+    code: 190,
+  });
+}
+
+export function unknownVersion(version: string, served: string): GraphErrorResponse {
+  return graphError(400, {
+    message: `(#100) Unknown Graph API version '${version}': this endpoint serves ${served}`,
+    type: 'OAuthException',
+    code: 100,
+  });
+}
+
+/** Subcode 33: the object does not exist (or the token may not see it), or the edge is not supported. */
+export function unsupportedRequest(method: string, objectId: string): GraphErrorResponse {
+  return graphError(400, {
+    message:
+      `Unsupported ${method.toLowerCase()} request. Object with ID '${objectId}' does not exist, cannot be loaded due to ` +
+      'missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api',
+    type: 'GraphMethodException',
+    code: 100,
+    error_subcode: 33,
+  });
+}
+
+export function invalidParameter(details: string): GraphErrorResponse {
+  return graphError(400, {
+    message: `(#100) Invalid parameter: ${details}`,
+    type: 'OAuthException',
+    code: 100,
+    error_data: { messaging_product: 'whatsapp', details },
+  });
+}

@@ -1,0 +1,43 @@
+// The demo relies on its cast to show every window state and realistic people; these facts are
+// what the console's demo (and its screenshots) depend on.
+import { describe, expect, it } from 'vitest';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { DEMO_CAST } from '../../../src/simulator/demo-cast.ts';
+import { seededRandom } from '../../../src/simulator/seeded-random.ts';
+
+const HOUR = 3_600_000;
+
+describe('the demo cast', () => {
+  it('has valid E.164 numbers from Mexico, Spain, Argentina, Colombia and Brazil', () => {
+    const countries = DEMO_CAST.map((customer) => {
+      const phone = parsePhoneNumberFromString(`+${customer.waId}`);
+      expect(phone?.isValid(), customer.waId).toBe(true);
+      return phone?.country;
+    });
+    expect(new Set(countries)).toEqual(new Set(['MX', 'ES', 'AR', 'CO', 'BR']));
+    expect(new Set(DEMO_CAST.map((c) => c.waId)).size).toBe(DEMO_CAST.length);
+  });
+
+  it('shows a window about to close, a closed one and recent ones', () => {
+    const ages = DEMO_CAST.map((customer) => customer.history.lastMessageAgoMs);
+    expect(ages).toContain(23 * HOUR + 40 * 60_000);
+    expect(ages).toContain(30 * HOUR);
+    expect(ages.filter((age) => age < 3 * HOUR).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('includes one very long name', () => {
+    expect(Math.max(...DEMO_CAST.map((customer) => customer.name.length))).toBeGreaterThan(40);
+  });
+});
+
+describe('seededRandom', () => {
+  it('repeats the same sequence for the same seed and differs for another', () => {
+    const take = (seed: number) => {
+      const random = seededRandom(seed);
+      return Array.from({ length: 5 }, () => random());
+    };
+    expect(take(7)).toEqual(take(7));
+    expect(take(7)).not.toEqual(take(8));
+    for (const value of take(7)) expect(value >= 0 && value < 1).toBe(true);
+  });
+});
