@@ -1,0 +1,6 @@
+// Every cache migration, in order. A new schema change is a new numbered file appended here;
+// a shipped migration is never edited.
+import type { Migration } from '../migrate.ts';
+import { initialSchema } from './001-initial.ts';
+
+export const cacheMigrations: readonly Migration[] = [initialSchema];

@@ -1,0 +1,71 @@
+// A console core in its own process, for test/integration/console-crash.test.ts to SIGKILL.
+//
+// argv[2]: JSON {cachePath, relayUrl, token, clientId, pauseAtEvent}. With pauseAtEvent = n the
+// child stops inside the apply transaction at the n-th event it applies: it prints a `paused` line
+// and blocks (Atomics.wait) so the parent can kill it right there.
+// stdin lines: {"cmd":"reply","conversationId":..,"text":..} | {"cmd":"close"}
+// stdout lines (JSON): ready | paused | queued {mutationId, conversationId, text} | refused | closed
+import { writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openConsoleCore } from '../../src/main/core/console-core.ts';
+import { toErrorInfo } from '../../src/shared/result.ts';
+import { childArgsSchema, childCommandSchema, type ChildLine } from './console-child-protocol.ts';
+
+/** Written synchronously: the parent must see a line even if the next instant is a SIGKILL. */
+function report(line: ChildLine): void {
+  writeSync(1, `${JSON.stringify(line)}\n`);
+}
+
+async function main(): Promise<void> {
+  const args = childArgsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+  let applied = 0;
+  const core = await openConsoleCore({
+    cachePath: args.cachePath,
+    relayUrl: args.relayUrl,
+    token: args.token,
+    clientId: args.clientId,
+    demo: false,
+    hooks: {
+      insideApplyTransaction() {
+        applied += 1;
+        if (applied !== args.pauseAtEvent) return;
+        report({ type: 'paused', applied });
+        // Hold the transaction open until the parent's SIGKILL arrives (it goes on after 30 s).
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);
+      },
+    },
+  });
+  report({ type: 'ready' });
+
+  // A reply may be asked for before this console has synced the conversation: try for a while.
+  async function reply(conversationId: string, text: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { mutationId } = await core.sendText({ conversationId, text });
+        report({ type: 'queued', mutationId, conversationId, text });
+        return;
+      } catch (error) {
+        const { code } = toErrorInfo(error);
+        if (code !== 'CONVERSATION_NOT_FOUND' || attempt >= 200) {
+          report({ type: 'refused', conversationId, code });
+          return;
+        }
+        await sleep(50);
+      }
+    }
+  }
+
+  for await (const line of createInterface({ input: process.stdin })) {
+    const command = childCommandSchema.parse(JSON.parse(line));
+    if (command.cmd === 'reply') {
+      void reply(command.conversationId, command.text);
+    } else {
+      await core.close();
+      report({ type: 'closed' });
+      process.exit(0);
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,86 @@
+// The real system behind a console in tests: the Cloud API simulator and a relay on loopback with
+// its event log in a temp dir, plus an admin agent and its token. The relay can be stopped and
+// started again on the same port and database, as after a crash or a deploy.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRelay, type Relay, type RelayConfig } from '../../src/relay/index.ts';
+import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import type { Agent } from '../../src/shared/domain.ts';
+
+export const STACK_PHONE_NUMBER_ID = '106540352242922';
+const APP_SECRET = 'test-app-secret';
+const ACCESS_TOKEN = 'test-access-token';
+const WABA_ID = '102290129340398';
+
+export interface ConsoleStack {
+  readonly dir: string;
+  /** The relay's event log (SQLite); only touch it while the relay is stopped. */
+  readonly relayDbPath: string;
+  readonly simulator: Simulator;
+  /** The running relay; throws while it is stopped. */
+  readonly relay: Relay;
+  readonly relayUrl: string;
+  readonly agent: Agent;
+  readonly token: string;
+  stopRelay(): Promise<void>;
+  startRelay(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startConsoleStack(options: { statusDelayMs?: number } = {}): Promise<ConsoleStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'ventana-console-stack-'));
+  const simulator = await startSimulator({
+    appSecret: APP_SECRET,
+    accessToken: ACCESS_TOKEN,
+    wabaId: WABA_ID,
+    phoneNumbers: [{ id: STACK_PHONE_NUMBER_ID, displayPhoneNumber: '+593 2 555 0100' }],
+    statusDelayMs: options.statusDelayMs ?? 20,
+  });
+  const config: RelayConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    dbPath: join(dir, 'relay.sqlite'),
+    appSecret: APP_SECRET,
+    verifyToken: 'test-verify-token',
+    accessToken: ACCESS_TOKEN,
+    graphBaseUrl: simulator.url,
+    graphVersion: simulator.graphVersion,
+    wabaId: WABA_ID,
+    maxWebhookBytes: 1024 * 1024,
+    graphTimeoutMs: 15_000,
+    logLevel: 'silent',
+  };
+  let relay: Relay | null = await startRelay(config);
+  // Later starts reuse the port, so a console configured with this url finds the relay again.
+  config.port = relay.port;
+  const relayUrl = relay.url;
+  simulator.setWebhookUrl(`${relayUrl}/webhook`);
+  const { agent, token } = relay.createAgent({ name: 'Ana', role: 'admin', numbers: 'all' });
+
+  return {
+    dir,
+    relayDbPath: config.dbPath,
+    simulator,
+    relayUrl,
+    agent,
+    token,
+    get relay(): Relay {
+      if (!relay) throw new Error('the relay is stopped');
+      return relay;
+    },
+    async stopRelay() {
+      await relay?.close();
+      relay = null;
+    },
+    async startRelay() {
+      relay ??= await startRelay(config);
+    },
+    async close() {
+      await relay?.close();
+      relay = null;
+      await simulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
