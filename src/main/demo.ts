@@ -1,0 +1,88 @@
+// The embedded demo: a Cloud API simulator, a relay and a console core, all in this process and on
+// loopback, with scripted customers. It is what `npm start` shows where no relay is configured.
+// The relay reaches the simulator over HTTP exactly as it would reach Meta's Graph API; the demo
+// agent's token lives only in memory (demo mode never touches the keychain).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRelay, type Relay } from '../relay/index.ts';
+import { startSimulator, type Simulator } from '../simulator/index.ts';
+import { startDemoCustomers } from '../simulator/demo-customers.ts';
+import { openConsoleCore, type ConsoleCore } from './core/console-core.ts';
+
+export interface DemoOptions {
+  /** Where the relay's log and the console's cache live; a fresh temp dir (removed on close) by default. */
+  dataDir?: string;
+  /** Scripted customers who write in and answer replies (default true). */
+  customers?: boolean;
+  /** The simulator posts sent/delivered/read by itself (default true); tests turn it off to release each one. */
+  autoStatuses?: boolean;
+}
+
+export interface Demo {
+  api: ConsoleCore;
+  simulator: Simulator;
+  relay: Relay;
+  close(): Promise<void>;
+}
+
+/** The demo business: one WhatsApp Business account with one number. */
+export const DEMO_BUSINESS = {
+  wabaId: '102290129340398',
+  phoneNumbers: [{ id: '106540352242922', displayPhoneNumber: '525550783881' }],
+};
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ventana-demo-'));
+  const secret = () => randomBytes(24).toString('base64url');
+  const appSecret = secret();
+  const accessToken = secret();
+
+  const simulator = await startSimulator({
+    appSecret,
+    accessToken,
+    wabaId: DEMO_BUSINESS.wabaId,
+    phoneNumbers: DEMO_BUSINESS.phoneNumbers,
+    autoStatuses: options.autoStatuses ?? true,
+  });
+  const relay = await startRelay({
+    host: '127.0.0.1',
+    port: 0,
+    dbPath: join(dataDir, 'relay.sqlite'),
+    appSecret,
+    verifyToken: secret(),
+    accessToken,
+    graphBaseUrl: simulator.url,
+    graphVersion: simulator.graphVersion,
+    wabaId: DEMO_BUSINESS.wabaId,
+    maxWebhookBytes: 1024 * 1024,
+    graphTimeoutMs: 15_000,
+    logLevel: 'warn',
+  });
+  simulator.setWebhookUrl(`${relay.url}/webhook`);
+
+  const { token } = relay.createAgent({ name: 'Agente demo', role: 'supervisor', numbers: 'all' });
+  const api = await openConsoleCore({
+    cachePath: join(dataDir, 'console.sqlite'),
+    relayUrl: relay.url,
+    token,
+    clientId: 'demo-console',
+    demo: true,
+  });
+  const customers = options.customers === false ? null : startDemoCustomers(simulator);
+
+  return {
+    api,
+    simulator,
+    relay,
+    async close() {
+      customers?.stop();
+      await api.close();
+      await relay.close();
+      await simulator.close();
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
