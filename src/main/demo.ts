@@ -12,7 +12,10 @@ import { startDemoCustomers } from '../simulator/demo-customers.ts';
 import { openConsoleCore, type ConsoleCore } from './core/console-core.ts';
 
 export interface DemoOptions {
-  /** Where the relay's log and the console's cache live; a fresh temp dir (removed on close) by default. */
+  /**
+   * Where the relay's log and the console's cache live: a fresh temp dir (removed on close) by default.
+   * A given dir is wiped of the demo's databases first: every demo launch starts from the same story.
+   */
   dataDir?: string;
   /** Scripted customers who write in and answer replies (default true). */
   customers?: boolean;
@@ -33,9 +36,14 @@ export const DEMO_BUSINESS = {
   phoneNumbers: [{ id: '106540352242922', displayPhoneNumber: '525550783881' }],
 };
 
+const DEMO_DATABASES = ['relay.sqlite', 'console.sqlite'];
+
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ventana-demo-'));
+  for (const db of DEMO_DATABASES) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, db + suffix), { force: true });
+  }
   const secret = () => randomBytes(24).toString('base64url');
   const appSecret = secret();
   const accessToken = secret();
@@ -50,7 +58,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const relay = await startRelay({
     host: '127.0.0.1',
     port: 0,
-    dbPath: join(dataDir, 'relay.sqlite'),
+    dbPath: join(dataDir, DEMO_DATABASES[0]!),
     appSecret,
     verifyToken: secret(),
     accessToken,
@@ -65,7 +73,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   const { token } = relay.createAgent({ name: 'Agente demo', role: 'supervisor', numbers: 'all' });
   const api = await openConsoleCore({
-    cachePath: join(dataDir, 'console.sqlite'),
+    cachePath: join(dataDir, DEMO_DATABASES[1]!),
     relayUrl: relay.url,
     token,
     clientId: 'demo-console',
