@@ -41,9 +41,7 @@ export async function startConsole(options: { paths: AppPaths } & ConsoleMode): 
   if (options.demo) {
     // Loaded only for the demo: a console for a real relay never loads the relay and simulator.
     const { startDemo } = await import('./demo.ts');
-    const dataDir = join(userData, 'demo');
-    mkdirSync(dataDir, { recursive: true });
-    const demo = await startDemo({ dataDir });
+    const demo = await startDemo({ dataDir: join(userData, 'demo') });
     return { api: demo.api, close: () => demo.close() };
   }
 

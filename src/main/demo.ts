@@ -3,7 +3,7 @@
 // The relay reaches the simulator over HTTP exactly as it would reach Meta's Graph API; the demo
 // agent's token lives only in memory (demo mode never touches the keychain).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRelay, type Relay } from '../relay/index.ts';
@@ -41,6 +41,7 @@ const DEMO_DATABASES = ['relay.sqlite', 'console.sqlite'];
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ventana-demo-'));
+  mkdirSync(dataDir, { recursive: true });
   for (const db of DEMO_DATABASES) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, db + suffix), { force: true });
   }
