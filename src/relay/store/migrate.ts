@@ -1,0 +1,32 @@
+// Numbered migrations tracked by `PRAGMA user_version`: each runs once, in its own transaction,
+// together with the version bump, so a crash leaves the schema at a whole version.
+import type Database from 'better-sqlite3';
+import { CodedError } from '../../shared/result.ts';
+import { initialSchema } from './migrations/001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** In order; append new files here, never edit a released one. */
+export const migrations: readonly Migration[] = [initialSchema];
+
+export function migrate(db: Database.Database, list: readonly Migration[] = migrations): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  const latest = list.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new CodedError(
+      'DB_TOO_NEW',
+      `The relay database is at schema version ${current}, newer than this relay knows (${latest}). Run a newer relay.`,
+    );
+  }
+  for (const migration of list) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

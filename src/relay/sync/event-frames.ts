@@ -1,0 +1,42 @@
+// `events` frames from logged events, as one agent may see them. Events are forwarded as the JSON the
+// log stored (serialized once, shared by every console), and frames stay under the frame size limit.
+import type { Agent } from '../../shared/domain.ts';
+import { MAX_FRAME_BYTES } from '../../shared/protocol.ts';
+import { canSeeNumber } from '../agents/visibility.ts';
+import type { StoredEvent } from '../store/relay-store.ts';
+
+/** Room left for the frame's own keys around the events. */
+const FRAME_BUDGET = MAX_FRAME_BYTES - 1024;
+
+const eventsFrame = (events: string[], cursor: number): string =>
+  `{"type":"events","events":[${events.join(',')}],"cursor":${cursor}}`;
+
+/**
+ * Frames covering `events` (oldest first). Events the agent may not see are left out but still covered
+ * by the cursor, so the last frame's cursor is always the last event's seq.
+ */
+export function eventFrames(
+  events: readonly StoredEvent[],
+  agent: Agent,
+  budget: number = FRAME_BUDGET,
+): string[] {
+  const frames: string[] = [];
+  let batch: string[] = [];
+  let batchBytes = 0;
+  let coveredSeq = 0;
+  for (const event of events) {
+    if (canSeeNumber(agent, event.phoneNumberId)) {
+      const bytes = Buffer.byteLength(event.json) + 1;
+      if (batch.length > 0 && batchBytes + bytes > budget) {
+        frames.push(eventsFrame(batch, coveredSeq));
+        batch = [];
+        batchBytes = 0;
+      }
+      batch.push(event.json);
+      batchBytes += bytes;
+    }
+    coveredSeq = event.seq;
+  }
+  if (events.length > 0) frames.push(eventsFrame(batch, coveredSeq));
+  return frames;
+}

@@ -1,0 +1,91 @@
+// The WebSocket side of the relay: authenticates consoles at the upgrade (a bad token never gets a
+// socket), fans committed events out to every live connection, and keeps connections honest with
+// heartbeats.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { MAX_FRAME_BYTES, SYNC_PATH, closeCodes } from '../../shared/protocol.ts';
+import { authenticateAgent } from '../agents/agents.ts';
+import { SyncConnection, type ConnectionDeps } from './connection.ts';
+
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+/** How long a graceful close waits for consoles to answer the close frame. */
+const CLOSE_GRACE_MS = 2_000;
+
+export interface SyncServer {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  readonly connectionCount: number;
+  /** Refuses new connections and closes the open ones with `shuttingDown`. */
+  close(): Promise<void>;
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string, message: string): void {
+  const body = JSON.stringify({ error: { code: reason, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export function createSyncServer(deps: ConnectionDeps): SyncServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const connections = new Set<SyncConnection>();
+  let closing = false;
+
+  const unsubscribe = deps.store.onEvents((events) => {
+    for (const connection of connections) {
+      try {
+        connection.deliver(events);
+      } catch (error) {
+        deps.logger.error({ err: error, agentId: connection.agent.id }, 'live delivery failed');
+        connection.terminate();
+      }
+    }
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) connection.heartbeat();
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+
+  return {
+    handleUpgrade(request, socket, head) {
+      socket.on('error', () => socket.destroy());
+      const path = new URL(request.url ?? '/', 'http://relay').pathname;
+      if (path !== SYNC_PATH)
+        return refuseUpgrade(socket, 404, 'Not Found', `No WebSocket endpoint at ${path}`);
+      if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable', 'The relay is shutting down');
+      const agent = authenticateAgent(deps.store, request.headers.authorization);
+      if (agent === null) {
+        return refuseUpgrade(
+          socket,
+          401,
+          'Unauthorized',
+          'A valid agent token is required (Authorization: Bearer <token>)',
+        );
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        const connection = new SyncConnection(ws, agent, deps);
+        connections.add(connection);
+        ws.on('close', () => connections.delete(connection));
+      });
+    },
+
+    get connectionCount() {
+      return connections.size;
+    },
+
+    async close() {
+      closing = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      const open = [...connections];
+      const grace = setTimeout(() => open.forEach((connection) => connection.terminate()), CLOSE_GRACE_MS);
+      await Promise.all(
+        open.map((connection) => connection.close(closeCodes.shuttingDown, 'relay shutting down')),
+      );
+      clearTimeout(grace);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
