@@ -10,6 +10,15 @@ import type { DemoCustomer } from './demo-cast.ts';
 import type { Simulator } from './index.ts';
 import { pick, seededRandom } from './seeded-random.ts';
 
+/**
+ * Only customers already mid-conversation write again on their own: the one whose window is about
+ * to close and the one whose window has closed stay quiet, so the demo keeps showing those states.
+ */
+const RETURNING_CUSTOMERS = DEMO_CAST.filter((c) => c.history.lastMessageAgoMs < 3 * 60 * 60_000) as [
+  DemoCustomer,
+  ...DemoCustomer[],
+];
+
 export interface DemoCustomersOptions {
   /** How often one customer writes again on their own (default 25 s). */
   intervalMs?: number;
@@ -107,7 +116,7 @@ export function startDemoCustomers(
   const ready = seedHistory().then(() => {
     if (stopped) return;
     interval = setInterval(() => {
-      const customer = pick(random, DEMO_CAST);
+      const customer = pick(random, RETURNING_CUSTOMERS);
       void write(customer, nextOf(customer.later, laterSent, customer));
     }, options.intervalMs ?? 25_000);
   });
