@@ -79,6 +79,19 @@ export type Customer = z.infer<typeof customerSchema>;
 
 export const conversationStatusSchema = z.enum(['open', 'closed']);
 
+/** A Click-to-WhatsApp ad or Page call-to-action that brought the customer: a free entry point. */
+export const referralSchema = z.object({
+  sourceType: z.string().nullable(),
+  sourceId: z.string().nullable(),
+  sourceUrl: z.string().nullable(),
+  headline: z.string().nullable(),
+  body: z.string().nullable(),
+  ctwaClid: z.string().nullable(),
+  /** Meta's timestamp (ms) of the message that carried the referral. */
+  at: z.number(),
+});
+export type Referral = z.infer<typeof referralSchema>;
+
 export const conversationSchema = z.object({
   /** `${phoneNumberId}:${customer.key}`. */
   id: z.string(),
@@ -92,11 +105,40 @@ export const conversationSchema = z.object({
   windowExpiresAt: z.number().nullable(),
   lastMessageAt: z.number(),
   lastMessagePreview: z.string(),
+  /** The latest referral (ad or Page CTA) the customer arrived through, if any. */
+  referral: referralSchema.nullable().default(null),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
 export const messageDirectionSchema = z.enum(['in', 'out']);
 export type MessageDirection = z.infer<typeof messageDirectionSchema>;
+
+/**
+ * Media attached to a message. Inbound media is downloaded and kept by the relay (Meta's URLs expire
+ * in minutes); consoles fetch it from the relay at `GET /v1/media/{id}`.
+ */
+export const mediaSchema = z.object({
+  /** Meta's media id. */
+  id: z.string(),
+  mimeType: z.string().nullable(),
+  sha256: z.string().nullable(),
+  fileSize: z.number().nullable(),
+  filename: z.string().nullable(),
+  /** pending: not downloaded yet (or retrying); stored: the relay holds the bytes; failed: given up. */
+  state: z.enum(['pending', 'stored', 'failed']),
+  /** Why the last download attempt failed, while retrying or after giving up. */
+  error: z.string().nullable(),
+});
+export type Media = z.infer<typeof mediaSchema>;
+
+/** Reply-to and forwarding marks (`message.context` in Meta's payload). */
+export const messageContextSchema = z.object({
+  /** The wamid of the quoted message, for a reply. */
+  replyTo: z.string().nullable(),
+  forwarded: z.boolean(),
+  frequentlyForwarded: z.boolean(),
+});
+export type MessageContext = z.infer<typeof messageContextSchema>;
 
 export const messageSchema = z.object({
   /** Inbound: Meta's wamid. Outbound: the client mutation id that created it (known before Meta answers). */
@@ -120,8 +162,62 @@ export const messageSchema = z.object({
   authorId: z.string().nullable(),
   /** Type-specific payload as Meta sent it (media ids, location, interactive reply, ...). */
   payload: z.record(z.string(), z.unknown()).nullable(),
+  media: mediaSchema.nullable().default(null),
+  context: messageContextSchema.nullable().default(null),
 });
 export type Message = z.infer<typeof messageSchema>;
+
+export const templateStatusSchema = z.string(); // APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ... (Meta adds more)
+
+/** A message template as the relay knows it (keyed by name and language). */
+export const templateSchema = z.object({
+  /** `${name}:${language}`. */
+  key: z.string(),
+  /** Meta's template id, when known. */
+  id: z.string().nullable(),
+  name: z.string(),
+  language: z.string(),
+  status: templateStatusSchema,
+  /** MARKETING, UTILITY, AUTHENTICATION (legacy categories are kept as they came). */
+  category: z.string().nullable(),
+  /** GREEN, YELLOW, RED, UNKNOWN. */
+  quality: z.string().nullable(),
+  /** Meta's reason for the last status change (rejection, pause). */
+  reason: z.string().nullable(),
+  updatedAt: z.number(),
+});
+export type Template = z.infer<typeof templateSchema>;
+
+export function templateKey(name: string, language: string): string {
+  return `${name}:${language}`;
+}
+
+/** A business phone number of the WhatsApp Business account, with Meta's last word on its health. */
+export const phoneNumberSchema = z.object({
+  id: z.string(),
+  displayPhoneNumber: z.string().nullable(),
+  /** The last phone_number_quality_update event (FLAGGED, UNFLAGGED, THROUGHPUT_UPGRADE, ...). */
+  qualityEvent: z.string().nullable(),
+  /** Messaging limit tier (e.g. TIER_2K, TIER_UNLIMITED). */
+  messagingLimit: z.string().nullable(),
+  updatedAt: z.number(),
+});
+export type PhoneNumber = z.infer<typeof phoneNumberSchema>;
+
+/**
+ * Something an admin should see that is not a conversation: account updates, errors Meta reports on
+ * a whole delivery, and correctly signed webhooks the relay could not read (kept raw).
+ */
+export const alertSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['account_update', 'webhook_error', 'unrecognized_webhook']),
+  /** Short human summary (Meta's event name, error title, or why the body was not understood). */
+  title: z.string(),
+  /** Meta's object as it came (or, for unrecognized bodies, where the raw body is kept). */
+  details: z.record(z.string(), z.unknown()),
+  at: z.number(),
+});
+export type Alert = z.infer<typeof alertSchema>;
 
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 

@@ -7,7 +7,14 @@
 //   relay   -> events* (pages of seq > cursor), then caught_up, then live events frames
 //   console -> command {mutationId, command}   relay -> command_result {mutationId, result}
 import { z } from 'zod';
-import { agentSchema, conversationSchema, messageSchema } from './domain.ts';
+import {
+  agentSchema,
+  alertSchema,
+  conversationSchema,
+  messageSchema,
+  phoneNumberSchema,
+  templateSchema,
+} from './domain.ts';
 import { errorInfoSchema } from './result.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -36,9 +43,17 @@ const eventBase = {
   phoneNumberId: z.string().nullable(),
 };
 
+/**
+ * Every event carries the whole new state of what it names, so applying one is an idempotent upsert.
+ * Visibility: agents see events of their numbers and every account-wide event except alerts;
+ * supervisors and admins see everything except alerts, which only admins see.
+ */
 export const relayEventSchema = z.discriminatedUnion('type', [
   z.object({ ...eventBase, type: z.literal('conversation.upserted'), conversation: conversationSchema }),
   z.object({ ...eventBase, type: z.literal('message.upserted'), message: messageSchema }),
+  z.object({ ...eventBase, type: z.literal('template.upserted'), template: templateSchema }),
+  z.object({ ...eventBase, type: z.literal('phone_number.upserted'), phoneNumber: phoneNumberSchema }),
+  z.object({ ...eventBase, type: z.literal('alert.raised'), alert: alertSchema }),
 ]);
 export type RelayEvent = z.infer<typeof relayEventSchema>;
 export type RelayEventType = RelayEvent['type'];
@@ -66,6 +81,8 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
     protocol: z.number().int(),
     clientId: z.string().min(1).max(128),
     cursor: z.number().int().nonnegative(),
+    /** The visibility epoch the console's cache was built for (from its last welcome); 0 when empty. */
+    epoch: z.number().int().nonnegative().default(0),
   }),
   z.object({ type: z.literal('command'), mutationId: mutationIdSchema, command: commandSchema }),
 ]);
@@ -79,6 +96,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     serverTime: z.number(),
     agent: agentSchema,
     headSeq: z.number().int().nonnegative(),
+    /** Bumped whenever the agent's visibility changes (numbers, role): a cache of another epoch is rebuilt. */
+    epoch: z.number().int().nonnegative(),
   }),
   z.object({
     type: z.literal('events'),
@@ -88,7 +107,20 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('caught_up'), cursor: z.number().int().nonnegative() }),
   z.object({ type: z.literal('command_result'), mutationId: mutationIdSchema, result: commandResultSchema }),
-  z.object({ type: z.literal('reset'), reason: z.string() }),
+  /**
+   * The console's cache cannot be brought up to date by replay (its cursor is older than the log's
+   * horizon, or the agent's visibility changed): it must wipe its mirror (keeping its outbox), then
+   * apply the `snapshot` pages that follow, then store `snapshot_done.cursor` and go on with events.
+   */
+  z.object({ type: z.literal('reset'), reason: z.enum(['horizon', 'visibility', 'cursor_ahead']) }),
+  z.object({
+    type: z.literal('snapshot'),
+    conversations: z.array(conversationSchema),
+    messages: z.array(messageSchema),
+    templates: z.array(templateSchema),
+    phoneNumbers: z.array(phoneNumberSchema),
+  }),
+  z.object({ type: z.literal('snapshot_done'), cursor: z.number().int().nonnegative() }),
   z.object({ type: z.literal('error'), error: errorInfoSchema }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;

@@ -18,6 +18,7 @@ export function conversationFixture(customer: string, overrides: Partial<Convers
     windowExpiresAt: windowExpiry(lastInboundAt),
     lastMessageAt: T0,
     lastMessagePreview: 'Hola',
+    referral: null,
     ...overrides,
   };
 }
@@ -38,6 +39,8 @@ export function inboundFixture(customer: string, id: string, overrides: Partial<
     pricing: null,
     authorId: null,
     payload: null,
+    media: null,
+    context: null,
     ...overrides,
   };
 }

@@ -333,6 +333,7 @@ function toConversation(row: ConversationRow): ConversationListItem {
     windowExpiresAt: row.window_expires_at,
     lastMessageAt: row.last_message_at,
     lastMessagePreview: row.last_message_preview,
+    referral: null,
     unreadCount: row.unread_count,
   };
 }
@@ -372,6 +373,8 @@ function toMessage(row: MessageRow): Message {
     pricing: fromJsonColumn(pricingSchema, row.pricing_json, 'messages.pricing_json'),
     authorId: row.author_id,
     payload: fromJsonColumn(payloadSchema, row.payload_json, 'messages.payload_json'),
+    media: null,
+    context: null,
   };
 }
 

@@ -42,6 +42,8 @@ function outboxView(row: OutboxRow, conversation: Conversation | null, authorId:
     pricing: null,
     authorId,
     payload: null,
+    media: null,
+    context: null,
     pending: true,
   };
 }

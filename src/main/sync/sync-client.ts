@@ -103,6 +103,7 @@ export class SyncClient {
         protocol: PROTOCOL_VERSION,
         clientId: this.#options.clientId,
         cursor: this.#options.repo.getCursor(),
+        epoch: 0,
       }),
       onFrame: (frame) => this.#handle(frame),
       onEnd: (end) => this.#ended(end),

@@ -120,6 +120,8 @@ export async function sendText(
     pricing: null,
     authorId: agent.id,
     payload: null,
+    media: null,
+    context: null,
   };
   const updatedConversation: Conversation = {
     ...conversation,

@@ -170,13 +170,11 @@ export class SyncConnection {
       serverTime: clock.now(),
       agent: this.agent,
       headSeq,
+      epoch: 0,
     });
     if (hello.cursor > headSeq) {
       // The console followed another log (the relay's database was replaced): it must start over.
-      this.#sendFrame({
-        type: 'reset',
-        reason: `cursor ${hello.cursor} is ahead of this relay's log (${headSeq})`,
-      });
+      this.#sendFrame({ type: 'reset', reason: 'cursor_ahead' });
       this.#cursor = 0;
     } else {
       this.#cursor = hello.cursor;

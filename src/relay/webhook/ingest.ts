@@ -45,6 +45,7 @@ function conversationAfter(existing: Conversation | null, message: InboundMessag
     windowExpiresAt: windowExpiry(lastInboundAt),
     lastMessageAt: isNewest ? message.timestamp : existing.lastMessageAt,
     lastMessagePreview: isNewest ? previewOf(message) : existing.lastMessagePreview,
+    referral: existing?.referral ?? null,
   };
 }
 
@@ -70,6 +71,8 @@ function addInbound(store: RelayStore, inbound: InboundMessage, at: number): boo
     pricing: null,
     authorId: null,
     payload: inbound.payload,
+    media: null,
+    context: null,
   };
   store.saveConversation(conversation);
   saveMessageWithEvent(store, message, at);

@@ -17,6 +17,8 @@ const outbound: Message = {
   pricing: null,
   authorId: 'agt_1',
   payload: null,
+  media: null,
+  context: null,
 };
 
 const status = (name: StatusUpdate['status'], extra: Partial<StatusUpdate> = {}): StatusUpdate => ({
