@@ -3,6 +3,8 @@
 import type Database from 'better-sqlite3';
 import { CodedError } from '../../shared/result.ts';
 import { initialSchema } from './migrations/001-initial.ts';
+import { catalogSchema } from './migrations/002-catalog.ts';
+import { mediaSchema } from './migrations/003-media.ts';
 
 export interface Migration {
   version: number;
@@ -11,7 +13,7 @@ export interface Migration {
 }
 
 /** In order; append new files here, never edit a released one. */
-export const migrations: readonly Migration[] = [initialSchema];
+export const migrations: readonly Migration[] = [initialSchema, catalogSchema, mediaSchema];
 
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations): void {
   const current = Number(db.pragma('user_version', { simple: true }));
@@ -25,7 +27,7 @@ export function migrate(db: Database.Database, list: readonly Migration[] = migr
   for (const migration of list) {
     if (migration.version <= current) continue;
     db.transaction(() => {
-      db.exec(migration.sql);
+      if (migration.sql.trim() !== '') db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
     })();
   }

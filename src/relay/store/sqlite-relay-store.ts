@@ -119,7 +119,13 @@ function toMutation(row: MutationRow): MutationRecord {
   };
 }
 
-export function openSqliteRelayStore(path: string): RelayStore {
+/** The SQLite store, with its connection for modules that keep their own tables in the same file. */
+export interface SqliteRelayStore extends RelayStore {
+  /** Statements prepared on it join `transaction()`: one connection, one transaction at a time. */
+  readonly database: Database.Database;
+}
+
+export function openSqliteRelayStore(path: string): SqliteRelayStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -188,7 +194,8 @@ export function openSqliteRelayStore(path: string): RelayStore {
   let uncommitted: StoredEvent[] = [];
   const runInTransaction = db.transaction((fn: () => unknown) => fn());
 
-  const store: RelayStore = {
+  const store: SqliteRelayStore = {
+    database: db,
     transaction<T>(fn: () => T): T {
       // A nested call is simply part of the outer transaction.
       if (db.inTransaction) return fn();
