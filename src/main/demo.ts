@@ -60,6 +60,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     host: '127.0.0.1',
     port: 0,
     dbPath: join(dataDir, DEMO_DATABASES[0]!),
+    mediaDir: join(dataDir, 'media'),
     appSecret,
     verifyToken: secret(),
     accessToken,
@@ -68,6 +69,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     wabaId: DEMO_BUSINESS.wabaId,
     maxWebhookBytes: 1024 * 1024,
     graphTimeoutMs: 15_000,
+    eventHorizonDays: 30,
+    controlEnabled: true,
     logLevel: 'warn',
   });
   simulator.setWebhookUrl(`${relay.url}/webhook`);

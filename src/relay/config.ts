@@ -13,6 +13,7 @@ export const relayConfigSchema = z.strictObject({
   host: requiredText.default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   dbPath: requiredText.default('ventana-relay.db'),
+  mediaDir: requiredText.default('ventana-media'),
   appSecret: requiredText,
   verifyToken: requiredText,
   accessToken: requiredText,
@@ -30,6 +31,8 @@ export const relayConfigSchema = z.strictObject({
     .positive()
     .default(1024 * 1024),
   graphTimeoutMs: z.number().int().positive().default(15_000),
+  eventHorizonDays: z.number().int().positive().default(30),
+  controlEnabled: z.boolean().default(false),
   logLevel: logLevelSchema.default('info'),
 });
 
@@ -37,6 +40,8 @@ export interface RelayConfig {
   host: string;
   port: number;
   dbPath: string;
+  /** Folder where downloaded inbound media is kept. */
+  mediaDir: string;
   appSecret: string;
   verifyToken: string;
   accessToken: string;
@@ -45,6 +50,10 @@ export interface RelayConfig {
   wabaId: string;
   maxWebhookBytes: number;
   graphTimeoutMs: number;
+  /** Events older than this are pruned from the log; a console whose cursor is older rebuilds from a snapshot. */
+  eventHorizonDays: number;
+  /** Demo and test mode only: loopback-only control endpoints (moving the relay's clock). Never in production. */
+  controlEnabled: boolean;
   logLevel: z.infer<typeof logLevelSchema>;
 }
 
@@ -53,7 +62,14 @@ type ConfigKey = keyof RelayConfig;
 // Keeps the schema and the interface other programs code against in step.
 const _schemaMatchesInterface: z.infer<typeof relayConfigSchema> extends RelayConfig ? true : never = true;
 
-const INTEGER_KEYS: ReadonlySet<ConfigKey> = new Set(['port', 'maxWebhookBytes', 'graphTimeoutMs']);
+const INTEGER_KEYS: ReadonlySet<ConfigKey> = new Set([
+  'port',
+  'maxWebhookBytes',
+  'graphTimeoutMs',
+  'eventHorizonDays',
+]);
+const BOOLEAN_KEYS: ReadonlySet<ConfigKey> = new Set(['controlEnabled']);
+const PATH_KEYS = ['dbPath', 'mediaDir'] as const;
 
 /** `graphBaseUrl` -> `VENTANA_GRAPH_BASE_URL`. */
 export function envVarFor(key: ConfigKey): string {
@@ -83,9 +99,11 @@ function readConfigFile(file: string, problems: string[]): Record<string, unknow
     return {};
   }
   const values = { ...(json as Record<string, unknown>) };
-  // A relative database path in a file is relative to that file, not to wherever the relay was started.
-  if (typeof values.dbPath === 'string' && values.dbPath !== '')
-    values.dbPath = resolve(dirname(file), values.dbPath);
+  // A relative path in a file is relative to that file, not to wherever the relay was started.
+  for (const key of PATH_KEYS) {
+    const value = values[key];
+    if (typeof value === 'string' && value !== '') values[key] = resolve(dirname(file), value);
+  }
   return values;
 }
 
@@ -97,8 +115,12 @@ function readEnv(
   for (const key of configKeys) {
     const raw = env[envVarFor(key)];
     if (raw === undefined || raw === '') continue;
-    if (!INTEGER_KEYS.has(key)) values[key] = raw;
-    else if (/^\d+$/.test(raw.trim())) values[key] = Number(raw.trim());
+    const text = raw.trim();
+    if (BOOLEAN_KEYS.has(key)) {
+      if (text === 'true' || text === 'false') values[key] = text === 'true';
+      else problems.push(`${key}: ${envVarFor(key)}="${raw}" must be true or false`);
+    } else if (!INTEGER_KEYS.has(key)) values[key] = raw;
+    else if (/^\d+$/.test(text)) values[key] = Number(text);
     else problems.push(`${key}: ${envVarFor(key)}="${raw}" is not a whole number`);
   }
   return values;

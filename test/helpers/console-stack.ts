@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRelay, type Relay, type RelayConfig } from '../../src/relay/index.ts';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { testRelayConfig } from './relay-config.ts';
 import type { Agent } from '../../src/shared/domain.ts';
 
 export const STACK_PHONE_NUMBER_ID = '106540352242922';
@@ -37,20 +38,13 @@ export async function startConsoleStack(options: { statusDelayMs?: number } = {}
     phoneNumbers: [{ id: STACK_PHONE_NUMBER_ID, displayPhoneNumber: '+593 2 555 0100' }],
     statusDelayMs: options.statusDelayMs ?? 20,
   });
-  const config: RelayConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    dbPath: join(dir, 'relay.sqlite'),
+  const config: RelayConfig = testRelayConfig(dir, {
     appSecret: APP_SECRET,
-    verifyToken: 'test-verify-token',
     accessToken: ACCESS_TOKEN,
     graphBaseUrl: simulator.url,
     graphVersion: simulator.graphVersion,
     wabaId: WABA_ID,
-    maxWebhookBytes: 1024 * 1024,
-    graphTimeoutMs: 15_000,
-    logLevel: 'silent',
-  };
+  });
   let relay: Relay | null = await startRelay(config);
   // Later starts reuse the port, so a console configured with this url finds the relay again.
   config.port = relay.port;

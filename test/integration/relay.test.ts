@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startRelay, type Relay, type RelayConfig } from '../../src/relay/index.ts';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { testRelayConfig } from '../helpers/relay-config.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import type { Message } from '../../src/shared/domain.ts';
 import {
@@ -194,20 +195,22 @@ async function startStack(
     autoStatuses: false,
     clock,
   });
-  const config: RelayConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    dbPath: join(dir, `relay-${cleanups.length}.sqlite`),
-    appSecret: APP_SECRET,
-    verifyToken: VERIFY_TOKEN,
-    accessToken: ACCESS_TOKEN,
-    graphBaseUrl: options.graphBaseUrl ?? simulator.url,
-    graphVersion: simulator.graphVersion,
-    wabaId: WABA_ID,
-    maxWebhookBytes: options.maxWebhookBytes ?? MAX_WEBHOOK_BYTES,
-    graphTimeoutMs: 15_000,
-    logLevel: 'silent',
-  };
+  const config: RelayConfig = testRelayConfig(
+    dir,
+    {
+      appSecret: APP_SECRET,
+      accessToken: ACCESS_TOKEN,
+      graphBaseUrl: options.graphBaseUrl ?? simulator.url,
+      graphVersion: simulator.graphVersion,
+      wabaId: WABA_ID,
+    },
+    {
+      dbPath: join(dir, `relay-${cleanups.length}.sqlite`),
+      mediaDir: join(dir, `media-${cleanups.length}`),
+      verifyToken: VERIFY_TOKEN,
+      maxWebhookBytes: options.maxWebhookBytes ?? MAX_WEBHOOK_BYTES,
+    },
+  );
   const logger = pino({ level: 'silent' });
   let relay = await startRelay(config, { clock, logger });
   simulator.setWebhookUrl(`${relay.url}/webhook`);

@@ -37,6 +37,7 @@ describe('loadRelayConfig', () => {
       host: '127.0.0.1',
       port: 8080,
       dbPath: 'ventana-relay.db',
+      mediaDir: 'ventana-media',
       appSecret: 'secret',
       verifyToken: 'verify',
       accessToken: 'access',
@@ -45,8 +46,17 @@ describe('loadRelayConfig', () => {
       wabaId: '310000000000001',
       maxWebhookBytes: 1048576,
       graphTimeoutMs: 15000,
+      eventHorizonDays: 30,
+      controlEnabled: false,
       logLevel: 'info',
     });
+  });
+
+  it('reads booleans from the environment as true or false only', () => {
+    expect(loadRelayConfig({ env: { ...required, VENTANA_CONTROL_ENABLED: 'true' } }).controlEnabled).toBe(true);
+    expect(() => loadRelayConfig({ env: { ...required, VENTANA_CONTROL_ENABLED: 'yes' } })).toThrow(
+      /controlEnabled: VENTANA_CONTROL_ENABLED="yes" must be true or false/,
+    );
   });
 
   it('lets environment variables win over the file, and resolves the file dbPath next to the file', () => {
