@@ -1,15 +1,32 @@
-// After a send is answered, Meta reports sent, delivered and read. We post them in that order,
-// each one only after the relay answered the previous, `delayMs` apart; statuses already posted
-// (e.g. `sent` before the answer, or by a test) are skipped, and a `failed` one ends the chain.
-import type { StatusName } from './payloads.ts';
+// After a send is answered, Meta reports sent, delivered and read. We post them one at a time, each
+// only after the relay answered the previous, `delayMs` apart; statuses already posted (e.g. `sent`
+// before the answer, or by a test) are skipped, and a `failed` one ends the chain. `order` makes
+// them arrive as Meta sometimes delivers them: reversed (read first) or shuffled.
+import type { StatusOrder } from './config.ts';
+import type { StatusName } from './payloads/index.ts';
 
-const CHAIN: StatusName[] = ['sent', 'delivered', 'read'];
+const CHAIN: readonly StatusName[] = ['sent', 'delivered', 'read'];
 
 export interface AutoStatusDeps {
   post(wamid: string, status: StatusName): Promise<unknown>;
   hasPosted(wamid: string, status: StatusName): boolean;
   delayMs(): number;
+  order(): StatusOrder;
+  /** Floats in [0, 1) for the shuffled order (seeded, so a failing run can be repeated). */
+  random(): number;
   onError(error: unknown, wamid: string, status: StatusName): void;
+}
+
+/** The chain in the requested order (Fisher-Yates for `shuffled`). */
+export function arrangeChain(order: StatusOrder, random: () => number): StatusName[] {
+  if (order === 'in-order') return [...CHAIN];
+  if (order === 'reversed') return CHAIN.toReversed();
+  const chain = [...CHAIN];
+  for (let i = chain.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [chain[i], chain[j]] = [chain[j] as StatusName, chain[i] as StatusName];
+  }
+  return chain;
 }
 
 export class AutoStatuses {
@@ -35,7 +52,7 @@ export class AutoStatuses {
   }
 
   async #run(wamid: string): Promise<void> {
-    for (const status of CHAIN) {
+    for (const status of arrangeChain(this.#deps.order(), () => this.#deps.random())) {
       if (this.#done(wamid) || this.#deps.hasPosted(wamid, status)) continue;
       await this.#sleep(this.#deps.delayMs());
       if (this.#done(wamid) || this.#deps.hasPosted(wamid, status)) continue;

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { z } from 'zod';
+import { statusOrderSchema } from './config.ts';
 import { startDemoCustomers } from './demo-customers.ts';
 import { startSimulator } from './index.ts';
 
@@ -25,6 +26,7 @@ Options:
   --status-delay-ms MS          gap between automatic sent/delivered/read statuses (default 800)
   --no-auto-statuses            post statuses only when told to (POST /_sim/status)
   --status-before-response      post the 'sent' status before answering each send
+  --status-order ORDER          in-order (default), reversed (read first) or shuffled
   --demo-customers              scripted customers who write in and answer replies
   --demo-interval-ms MS         how often a demo customer writes on their own (default 25000)
   --help                        show this help`;
@@ -59,6 +61,7 @@ const flagsSchema = z.object({
   'status-delay-ms': whole(0, 600_000).default(800),
   'auto-statuses': z.boolean().default(true),
   'status-before-response': z.boolean().default(false),
+  'status-order': statusOrderSchema.default('in-order'),
   'demo-customers': z.boolean().default(false),
   'demo-interval-ms': whole(100, 86_400_000).default(25_000),
 });
@@ -86,6 +89,7 @@ function readFlags(): z.infer<typeof flagsSchema> {
         'status-delay-ms': { type: 'string' },
         'auto-statuses': { type: 'boolean' },
         'status-before-response': { type: 'boolean' },
+        'status-order': { type: 'string' },
         'demo-customers': { type: 'boolean' },
         'demo-interval-ms': { type: 'string' },
         help: { type: 'boolean' },
@@ -125,7 +129,10 @@ const simulator = await startSimulator({
   statusDelayMs: flags['status-delay-ms'],
   logger,
 });
-simulator.configure({ statusBeforeResponse: flags['status-before-response'] });
+simulator.configure({
+  statusBeforeResponse: flags['status-before-response'],
+  statusOrder: flags['status-order'],
+});
 const customers = flags['demo-customers']
   ? startDemoCustomers(simulator, { intervalMs: flags['demo-interval-ms'], logger })
   : null;

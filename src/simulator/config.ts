@@ -1,6 +1,9 @@
 // The simulator's run-time behaviour, changeable while it runs (configure(), PUT /_sim/config).
 import { z } from 'zod';
 
+export const statusOrderSchema = z.enum(['in-order', 'reversed', 'shuffled']);
+export type StatusOrder = z.infer<typeof statusOrderSchema>;
+
 export const simulatorConfigSchema = z.object({
   /** After each accepted send, post sent, delivered and read status webhooks. */
   autoStatuses: z.boolean(),
@@ -8,6 +11,8 @@ export const simulatorConfigSchema = z.object({
   statusBeforeResponse: z.boolean(),
   /** Gap between the automatic statuses. */
   statusDelayMs: z.number().int().min(0).max(600_000),
+  /** The order of the automatic statuses: Meta does not promise one (read may come before delivered). */
+  statusOrder: statusOrderSchema,
 });
 export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;
 
@@ -18,4 +23,5 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   autoStatuses: true,
   statusBeforeResponse: false,
   statusDelayMs: 800,
+  statusOrder: 'in-order',
 };

@@ -1,18 +1,42 @@
 // /_sim/*: the simulator's own controls over HTTP, for tests and demos in another process.
-// Loopback callers only: they make the "customer" write and decide delivery outcomes.
+// Loopback callers only: they make the "customer" write, decide delivery outcomes, arm faults and
+// move the simulator's clock.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { CodedError } from '../shared/result.ts';
 import { configPatchSchema } from './config.ts';
 import type { ConfigPatch, SimulatorConfig } from './config.ts';
-import { isLoopback, parseJson, readBody, sendJson } from './http.ts';
-import { inboundTextInputSchema, statusInputSchema } from './inputs.ts';
-import type { InboundTextRequest, StatusRequest } from './inputs.ts';
+import { isLoopback, MAX_BODY_BYTES, parseJson, readBody, sendJson } from './http.ts';
+import {
+  addMediaHttpInputSchema,
+  clockInputSchema,
+  delayInputSchema,
+  duplicateInputSchema,
+  failMediaInputSchema,
+  inboundInputSchema,
+  inboundTextInputSchema,
+  MAX_MEDIA_BYTES,
+  statusInputSchema,
+  webhookInputSchema,
+} from './inputs.ts';
+import type { InboundRequest, InboundTextRequest, StatusRequest } from './inputs.ts';
 import type { RecordedSend } from './send-log.ts';
+import type { WebhookFaultState } from './webhook-faults.ts';
+import type { SignatureMode, WebhookAnswer } from './webhooks.ts';
 
 export interface ControlTarget {
   sendInboundText(input: InboundTextRequest): Promise<{ wamid: string; status: number }>;
+  sendInbound(input: InboundRequest): Promise<{ wamid: string; status: number }>;
   sendStatus(input: StatusRequest): Promise<{ status: number }>;
+  sendWebhook(body: unknown, options: { signature: SignatureMode }): Promise<WebhookAnswer>;
+  addMedia(input: { bytes: Buffer; mimeType: string; filename?: string }): string;
+  failMediaDownloads(input: z.infer<typeof failMediaInputSchema>): void;
+  duplicateWebhooks(input: z.infer<typeof duplicateInputSchema>): void;
+  delayWebhooks(input: z.infer<typeof delayInputSchema>): void;
+  faults(): WebhookFaultState;
+  clearFaults(): void;
+  advanceClock(ms: number): number;
+  now(): number;
   sends(): RecordedSend[];
   configure(patch: ConfigPatch): void;
   config(): SimulatorConfig;
@@ -24,8 +48,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   SIM_BODY_TOO_LARGE: 413,
   SIM_UNKNOWN_WAMID: 404,
   SIM_UNKNOWN_PHONE_NUMBER: 404,
+  SIM_UNKNOWN_MEDIA: 404,
   SIM_NO_WEBHOOK_URL: 409,
   SIM_WEBHOOK_UNREACHABLE: 502,
+  SIM_CLOSED: 503,
 };
 
 function answerError(res: ServerResponse, error: unknown): Promise<void> {
@@ -42,18 +68,58 @@ function answerError(res: ServerResponse, error: unknown): Promise<void> {
   });
 }
 
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
-  return parseJson(await readBody(req));
+async function jsonBody(req: IncomingMessage, limitBytes: number = MAX_BODY_BYTES): Promise<unknown> {
+  return parseJson(await readBody(req, limitBytes));
 }
+
+const hasMessage = z.looseObject({ message: z.unknown() });
+// base64 is 4/3 of the bytes, plus the JSON around it.
+const MEDIA_BODY_LIMIT = Math.ceil((MAX_MEDIA_BYTES * 4) / 3) + 64 * 1024;
 
 export function createControlHandler(
   target: ControlTarget,
 ): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> {
   const routes: Record<string, (req: IncomingMessage) => Promise<unknown>> = {
     // The same schemas as the in-process API: same rules, same messages.
-    'POST /_sim/inbound': async (req) =>
-      target.sendInboundText(inboundTextInputSchema.parse(await jsonBody(req))),
+    'POST /_sim/inbound': async (req) => {
+      const body = await jsonBody(req);
+      // {message: {...}} is any message type; {text} is the short form for text.
+      return hasMessage.safeParse(body).success
+        ? target.sendInbound(inboundInputSchema.parse(body))
+        : target.sendInboundText(inboundTextInputSchema.parse(body));
+    },
     'POST /_sim/status': async (req) => target.sendStatus(statusInputSchema.parse(await jsonBody(req))),
+    'POST /_sim/webhook': async (req) => {
+      const input = webhookInputSchema.parse(await jsonBody(req));
+      const body = input.raw === undefined ? input.envelope : { raw: input.raw };
+      return target.sendWebhook(body, { signature: input.signature });
+    },
+    'POST /_sim/media': async (req) => {
+      const input = addMediaHttpInputSchema.parse(await jsonBody(req, MEDIA_BODY_LIMIT));
+      const { base64, ...rest } = input;
+      return Promise.resolve({ id: target.addMedia({ ...rest, bytes: Buffer.from(base64, 'base64') }) });
+    },
+    'GET /_sim/faults': () => Promise.resolve({ faults: target.faults() }),
+    'DELETE /_sim/faults': () => {
+      target.clearFaults();
+      return Promise.resolve({ faults: target.faults() });
+    },
+    'POST /_sim/faults/duplicate-webhooks': async (req) => {
+      target.duplicateWebhooks(duplicateInputSchema.parse(await jsonBody(req)));
+      return { faults: target.faults() };
+    },
+    'POST /_sim/faults/delay-webhooks': async (req) => {
+      target.delayWebhooks(delayInputSchema.parse(await jsonBody(req)));
+      return { faults: target.faults() };
+    },
+    'POST /_sim/faults/fail-media': async (req) => {
+      target.failMediaDownloads(failMediaInputSchema.parse(await jsonBody(req)));
+      return { ok: true };
+    },
+    'GET /_sim/clock': () => Promise.resolve({ now: target.now() }),
+    'POST /_sim/clock': async (req) => ({
+      now: target.advanceClock(clockInputSchema.parse(await jsonBody(req)).advanceMs),
+    }),
     'GET /_sim/sends': () => Promise.resolve({ sends: target.sends() }),
     'PUT /_sim/config': async (req) => {
       target.configure(configPatchSchema.parse(await jsonBody(req)));
@@ -72,7 +138,7 @@ export function createControlHandler(
       return sendJson(res, 404, {
         error: {
           code: 'SIM_NOT_FOUND',
-          message: `No control endpoint ${req.method ?? 'GET'} ${path}; see src/simulator/index.ts.`,
+          message: `No control endpoint ${req.method ?? 'GET'} ${path}; see src/simulator/control-routes.ts.`,
         },
       });
     }

@@ -1,13 +1,23 @@
-// Scripted customers for the demo: they seed a day of conversations, come back on their own every
-// `intervalMs`, and answer the business a few seconds after each reply. Choices come from a seeded
-// PRNG, so every demo run tells the same story.
+// Scripted customers for the demo: they seed a day of conversations (texts, a photo, a location,
+// a voice note, a first message from an ad), come back on their own every `intervalMs`, and answer
+// the business a few seconds after each reply (one of them with a 👍 on it first). Choices come
+// from a seeded PRNG, so every demo run tells the same story.
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { systemClock } from '../shared/clock.ts';
 import type { Clock } from '../shared/clock.ts';
 import { DEMO_CAST } from './demo-cast.ts';
-import type { DemoCustomer } from './demo-cast.ts';
+import type { DemoCustomer, DemoLine } from './demo-cast.ts';
+import { blousePhoto, voiceNote } from './demo-media/samples.ts';
 import type { Simulator } from './index.ts';
+import {
+  adReferral,
+  imageMessage,
+  locationMessage,
+  reactionMessage,
+  textMessage,
+  voiceMessage,
+} from './payloads/index.ts';
+import type { MessageBody } from './payloads/index.ts';
 import { pick, seededRandom } from './seeded-random.ts';
 
 /**
@@ -26,7 +36,7 @@ export interface DemoCustomersOptions {
   replyDelayMs?: number;
   /** Seed of the PRNG behind every choice (default fixed). */
   seed?: number;
-  /** Where "now" is for the seeded history: use the simulator's clock (default the system clock). */
+  /** Where "now" is for the seeded history (default the simulator's clock). */
   clock?: Clock;
   /** The business number they write to (default the simulator's first). */
   phoneNumberId?: string;
@@ -41,29 +51,45 @@ export interface DemoCustomers {
 
 const DEFAULT_SEED = 20_261_121;
 
-export function startDemoCustomers(
-  sim: Pick<Simulator, 'sendInboundText' | 'onSend'>,
-  options: DemoCustomersOptions = {},
-): DemoCustomers {
+type DemoSimulator = Pick<Simulator, 'sendInbound' | 'addMedia' | 'onSend' | 'clock'>;
+
+/** A history line as the message Meta would deliver; media is registered with the simulator first. */
+function messageOf(sim: DemoSimulator, line: DemoLine): MessageBody {
+  if (typeof line === 'string') return textMessage(line);
+  if ('photo' in line) {
+    const id = sim.addMedia({ bytes: blousePhoto(), mimeType: 'image/png' });
+    return imageMessage({ id, caption: line.photo.caption });
+  }
+  if ('location' in line) return locationMessage(line.location);
+  const id = sim.addMedia({ bytes: voiceNote(line.voiceNote.seconds), mimeType: 'audio/ogg; codecs=opus' });
+  return voiceMessage({ id });
+}
+
+export function startDemoCustomers(sim: DemoSimulator, options: DemoCustomersOptions = {}): DemoCustomers {
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? sim.clock;
   const logger = options.logger ?? pino({ level: 'silent' });
   const replyDelayMs = options.replyDelayMs ?? 4_000;
   const byWaId = new Map(DEMO_CAST.map((customer) => [customer.waId, customer]));
   const followUpsSent = new Map<DemoCustomer, number>();
   const laterSent = new Map<DemoCustomer, number>();
   const pendingReplies = new Map<DemoCustomer, NodeJS.Timeout>();
+  const lastReplyTo = new Map<DemoCustomer, string>();
   let stopped = false;
 
-  async function write(customer: DemoCustomer, text: string, timestamp?: number): Promise<void> {
+  async function write(
+    customer: DemoCustomer,
+    message: () => MessageBody,
+    extra: { timestamp?: number; referral?: Record<string, unknown> } = {},
+  ): Promise<void> {
     if (stopped) return;
     try {
-      await sim.sendInboundText({
+      await sim.sendInbound({
         from: customer.waId,
         name: customer.name,
-        text,
+        message: message(),
         ...(options.phoneNumberId === undefined ? {} : { phoneNumberId: options.phoneNumberId }),
-        ...(timestamp === undefined ? {} : { timestamp }),
+        ...extra,
       });
     } catch (error) {
       logger.warn({ err: error, customer: customer.waId }, 'demo customer could not write');
@@ -88,26 +114,43 @@ export function startDemoCustomers(
       let at = now - lastMessageAgoMs;
       const timed = lines
         .toReversed()
-        .map((text) => {
-          const message = { customer, text, at };
+        .map((line) => {
+          const message = { customer, line, at, first: false };
           at -= 60_000 + Math.floor(random() * 3 * 60_000);
           return message;
         })
         .toReversed();
+      if (timed[0] !== undefined) timed[0].first = true;
       return timed;
     });
-    for (const message of messages.toSorted((a, b) => a.at - b.at)) {
-      await write(message.customer, message.text, message.at);
+    for (const { customer, line, at, first } of messages.toSorted((a, b) => a.at - b.at)) {
+      // The ad's referral rides on the first message the customer sent from it.
+      const ad = first ? customer.fromAd : undefined;
+      await write(customer, () => messageOf(sim, line), {
+        timestamp: at,
+        ...(ad === undefined ? {} : { referral: adReferral(ad) }),
+      });
     }
+  }
+
+  async function answer(customer: DemoCustomer): Promise<void> {
+    const reply = lastReplyTo.get(customer);
+    if (customer.reactsToReplies !== undefined && reply !== undefined) {
+      const emoji = customer.reactsToReplies;
+      await write(customer, () => reactionMessage({ messageId: reply, emoji }));
+    }
+    await write(customer, () => textMessage(nextOf(customer.followUps, followUpsSent, customer)));
   }
 
   const unsubscribe = sim.onSend((send) => {
     const customer = byWaId.get(send.to.replace(/\D/g, ''));
+    if (customer === undefined || stopped) return;
+    lastReplyTo.set(customer, send.wamid);
     // One answer per burst of replies, like a person reading them all at once.
-    if (customer === undefined || pendingReplies.has(customer) || stopped) return;
+    if (pendingReplies.has(customer)) return;
     const timer = setTimeout(() => {
       pendingReplies.delete(customer);
-      void write(customer, nextOf(customer.followUps, followUpsSent, customer));
+      void answer(customer);
     }, replyDelayMs);
     pendingReplies.set(customer, timer);
   });
@@ -117,7 +160,7 @@ export function startDemoCustomers(
     if (stopped) return;
     interval = setInterval(() => {
       const customer = pick(random, RETURNING_CUSTOMERS);
-      void write(customer, nextOf(customer.later, laterSent, customer));
+      void write(customer, () => textMessage(nextOf(customer.later, laterSent, customer)));
     }, options.intervalMs ?? 25_000);
   });
 

@@ -9,6 +9,7 @@ export interface GraphErrorBody {
     code: number;
     error_subcode?: number;
     error_data?: { messaging_product: 'whatsapp'; details: string };
+    is_transient?: boolean;
     fbtrace_id: string;
   };
 }
@@ -56,5 +57,29 @@ export function invalidParameter(details: string): GraphErrorResponse {
     type: 'OAuthException',
     code: 100,
     error_data: { messaging_product: 'whatsapp', details },
+  });
+}
+
+/**
+ * A media lookup or download failing with `status`, on demand (failMediaDownloads) or for a bad
+ * URL: the body a relay would see from Meta for that status.
+ */
+export function mediaFault(status: number, mediaId: string, message?: string): GraphErrorResponse {
+  if (status === 401) return { ...invalidAccessToken(), status };
+  if (message !== undefined) return graphError(status, { message, type: 'OAuthException', code: 100 });
+  if (status === 400 || status === 404) return { ...unsupportedRequest('GET', mediaId), status };
+  if (status === 429) {
+    return graphError(status, {
+      message: '(#4) Application request limit reached',
+      type: 'OAuthException',
+      code: 4,
+      is_transient: true,
+    });
+  }
+  return graphError(status, {
+    message: 'An unexpected error has occurred. Please retry your request later.',
+    type: 'OAuthException',
+    code: 2,
+    is_transient: true,
   });
 }

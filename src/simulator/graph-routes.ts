@@ -1,12 +1,13 @@
 // The Graph endpoints the relay calls, answered the way graph.facebook.com answers them.
-// So far: POST /{version}/{phone-number-id}/messages with text sends and mark-read bodies.
+// So far: POST /{version}/{phone-number-id}/messages with text sends and mark-read bodies, and
+// GET /{version}/{media-id} (where to download a customer's media).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { CodedError } from '../shared/result.ts';
 import { invalidAccessToken, invalidParameter, unknownVersion, unsupportedRequest } from './graph-errors.ts';
 import type { GraphErrorResponse } from './graph-errors.ts';
-import { parseJson, readBody, sendJson } from './http.ts';
+import { bearerMatches, parseJson, readBody, sendJson } from './http.ts';
+import type { MediaHost } from './media/media-host.ts';
 import type { RecordedSend } from './send-log.ts';
 
 export interface AcceptedSend {
@@ -22,6 +23,7 @@ export interface GraphDeps {
   accessToken: string;
   graphVersion: string;
   isPhoneNumber(id: string): boolean;
+  media: MediaHost;
   /** Records a valid send; may post its `sent` status before we answer. */
   acceptSend(send: AcceptedSend): Promise<RecordedSend>;
   /** The send's answer has been handed to the socket: later statuses may start. */
@@ -52,14 +54,6 @@ function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
     .join('; ');
-}
-
-function bearerMatches(header: string | undefined, accessToken: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match?.[1]) return false;
-  // Hash first so the constant-time comparison works on equal lengths.
-  const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(match[1].trim()), digest(accessToken));
 }
 
 /** The send's answer: Meta echoes the input and the normalised wa_id (digits only). */
@@ -126,6 +120,10 @@ export function createGraphHandler(
     const [version = '', objectId = '', edge, ...rest] = path.split('/').filter((part) => part !== '');
     if (version !== deps.graphVersion) return answerError(res, unknownVersion(version, deps.graphVersion));
     const method = req.method ?? 'GET';
+    if (method === 'GET' && edge === undefined) {
+      const info = deps.media.info(objectId);
+      if (info !== undefined) return info.ok ? sendJson(res, 200, info.answer) : answerError(res, info.error);
+    }
     if (!deps.isPhoneNumber(objectId) || edge !== 'messages' || rest.length > 0 || method !== 'POST') {
       return answerError(res, unsupportedRequest(method, objectId));
     }

@@ -1,4 +1,5 @@
 // Small node:http helpers shared by the Graph and control routes.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodedError } from '../shared/result.ts';
 
@@ -51,4 +52,13 @@ export function isLoopback(address: string | undefined): boolean {
     address === '::ffff:127.0.0.1' ||
     (address?.startsWith('127.') ?? false)
   );
+}
+
+/** True when `header` is `Bearer <accessToken>`; compared in constant time. */
+export function bearerMatches(header: string | undefined, accessToken: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!match?.[1]) return false;
+  // Hash first so the constant-time comparison works on equal lengths.
+  const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(match[1].trim()), digest(accessToken));
 }

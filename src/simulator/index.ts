@@ -1,32 +1,51 @@
 // startSimulator: a stand-in for Meta's WhatsApp Cloud API over real HTTP. The relay calls its Graph
-// endpoints exactly as it calls graph.facebook.com; it posts signed webhooks to the relay as Meta
-// does; tests drive the customer side through this object or the /_sim HTTP controls.
+// endpoints exactly as it calls graph.facebook.com (sends, media lookups, media downloads); it posts
+// signed webhooks to the relay as Meta does; tests drive the customer side, arm delivery faults and
+// move its clock through this object or the /_sim HTTP controls (control-routes.ts).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { systemClock } from '../shared/clock.ts';
+import { OffsetClock, systemClock } from '../shared/clock.ts';
 import type { Clock } from '../shared/clock.ts';
 import { CodedError } from '../shared/result.ts';
 import { AutoStatuses } from './auto-statuses.ts';
 import { DEFAULT_CONFIG, configPatchSchema } from './config.ts';
-import type { SimulatorConfig } from './config.ts';
+import type { SimulatorConfig, StatusOrder } from './config.ts';
 import { createControlHandler } from './control-routes.ts';
 import { createGraphHandler } from './graph-routes.ts';
 import { sendJson } from './http.ts';
-import { inboundTextInputSchema, statusInputSchema } from './inputs.ts';
-import { inboundTextWebhook, statusWebhook } from './payloads.ts';
-import type { BusinessNumber, StatusName } from './payloads.ts';
+import { buildInbound } from './inbound.ts';
+import {
+  addMediaInputSchema,
+  clockInputSchema,
+  delayInputSchema,
+  duplicateInputSchema,
+  failMediaInputSchema,
+  inboundInputSchema,
+  inboundTextInputSchema,
+  statusInputSchema,
+} from './inputs.ts';
+import type { DelayRequest, DuplicateRequest, FailMediaRequest } from './inputs.ts';
+import { createMediaDownloadHandler } from './media/download-route.ts';
+import { MediaHost } from './media/media-host.ts';
+import { MEDIA_DOWNLOAD_PATH } from './media/media-url.ts';
+import { pmpPricing, statusWebhook, textMessage } from './payloads/index.ts';
+import type { BusinessNumber, MessageBody, StatusName } from './payloads/index.ts';
+import { seededRandom } from './seeded-random.ts';
 import { SendLog } from './send-log.ts';
 import type { RecordedSend } from './send-log.ts';
-import { newWamid } from './wamid.ts';
+import { WebhookFaults } from './webhook-faults.ts';
 import { WebhookPoster } from './webhooks.ts';
+import type { SignatureMode, WebhookAnswer } from './webhooks.ts';
+import { newWamid } from './wamid.ts';
 
 export type { RecordedSend } from './send-log.ts';
-export type { SimulatorConfig } from './config.ts';
-export { inboundTextWebhook, statusWebhook } from './payloads.ts';
-export type { WebhookEnvelope, StatusName } from './payloads.ts';
+export type { SimulatorConfig, StatusOrder } from './config.ts';
+export type { WebhookFaultState } from './webhook-faults.ts';
+export type { SignatureMode, WebhookAnswer } from './webhooks.ts';
+export * from './payloads/index.ts';
 export { signBody } from './sign.ts';
 
 export interface SimulatorOptions {
@@ -34,7 +53,7 @@ export interface SimulatorOptions {
   port?: number;
   /** Signs webhooks: X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. */
   appSecret: string;
-  /** Graph calls must carry Authorization: Bearer <accessToken>. */
+  /** Graph calls (and media downloads) must carry Authorization: Bearer <accessToken>. */
   accessToken: string;
   graphVersion?: string;
   wabaId: string;
@@ -43,38 +62,78 @@ export interface SimulatorOptions {
   webhookUrl?: string;
   autoStatuses?: boolean;
   statusDelayMs?: number;
+  /** The simulator's time starts here; advanceClock() moves it forward from there. */
   clock?: Clock;
+  /** Seed of the shuffled status order (default fixed, so a failing run can be repeated). */
+  seed?: number;
   /** Where failures of background webhooks (auto statuses) are reported; silent by default. */
   logger?: Logger;
+}
+
+type StatusError = { code: number; title: string; details?: string };
+/** Per-message pricing of a status; billable defaults to what the type implies (only 'regular' is charged). */
+type PricingRequest = { category: string; type: string; billable?: boolean };
+
+export interface SendInboundInput {
+  /** The customer's wa_id (E.164 digits); '' for a username-only customer, with `userId`. */
+  from: string;
+  name?: string;
+  /** Business-scoped user id (BSUID). */
+  userId?: string;
+  username?: string;
+  phoneNumberId?: string;
+  /** When the customer wrote, in ms (default: the simulator's clock). */
+  timestamp?: number;
+  /** A Meta-shaped message without from/id/timestamp, e.g. locationMessage({...}) or { type: 'location', location: {...} }. */
+  message: MessageBody;
+  /** Meta's referral object (see adReferral). */
+  referral?: Record<string, unknown>;
+  /** Meta's context: { id } for a reply (from defaults to the business number), { forwarded: true }, ... */
+  context?: { from?: string; id?: string; forwarded?: boolean; frequently_forwarded?: boolean };
 }
 
 export interface Simulator {
   /** http://127.0.0.1:PORT — the relay's graphBaseUrl (Graph path: /{version}/{phone-number-id}/messages). */
   readonly url: string;
   readonly graphVersion: string;
+  /** The simulator's time: message timestamps, status times and media URL expiry read it. */
+  readonly clock: Clock;
   setWebhookUrl(url: string): void;
-  configure(options: {
-    autoStatuses?: boolean;
-    statusBeforeResponse?: boolean;
-    statusDelayMs?: number;
-  }): void;
-  /** Posts a signed inbound text webhook as the customer; resolves with the relay's HTTP status. timestamp in ms (default clock.now()). */
+  configure(options: Partial<SimulatorConfig>): void;
+  /** Posts a signed inbound message of any type as the customer; resolves with the relay's HTTP status. */
+  sendInbound(input: SendInboundInput): Promise<{ wamid: string; status: number }>;
+  /** sendInbound of a text message. */
   sendInboundText(input: {
     from: string;
     name?: string;
     text: string;
     phoneNumberId?: string;
     timestamp?: number;
-  }): Promise<{
-    wamid: string;
-    status: number;
-  }>;
+  }): Promise<{ wamid: string; status: number }>;
   /** Posts a signed status webhook for a message the simulator accepted earlier. */
   sendStatus(input: {
     wamid: string;
-    status: 'sent' | 'delivered' | 'read' | 'failed';
-    error?: { code: number; title: string; details?: string };
+    status: StatusName;
+    error?: StatusError;
+    pricing?: PricingRequest;
   }): Promise<{ status: number }>;
+  /**
+   * Posts any body as a webhook: an object is serialised as Meta does and signed; `{ raw }` posts
+   * exactly that text (signed too, unless `signature` says otherwise). Delivery faults apply.
+   */
+  sendWebhook(body: unknown, options?: { signature?: SignatureMode }): Promise<WebhookAnswer>;
+  /** Registers media a customer can send; answers its media id (GET /{version}/{id} describes it). */
+  addMedia(input: { bytes: Buffer; mimeType: string; filename?: string }): string;
+  /** The next `times` lookups (step 'info') or downloads (step 'download', default) of the media answer `status`. */
+  failMediaDownloads(input: FailMediaRequest): void;
+  /** The next `count` webhooks are each posted twice. */
+  duplicateWebhooks(input: DuplicateRequest): void;
+  /** The next `count` webhooks (all, without count) wait `ms` before they are posted. */
+  delayWebhooks(input: DelayRequest): void;
+  /** Disarms every webhook and media fault, and posts held (delayed) webhooks now. */
+  clearFaults(): void;
+  /** Moves the simulator's clock forward; answers the new time (ms). */
+  advanceClock(ms: number): number;
   /** Every POST /messages send the simulator accepted, in order. */
   sends(): RecordedSend[];
   /** Calls `listener` after each accepted send has been answered; returns the unsubscribe function. */
@@ -96,11 +155,20 @@ const optionsSchema = z.object({
   webhookUrl: z.string().optional(),
   autoStatuses: z.boolean().default(DEFAULT_CONFIG.autoStatuses),
   statusDelayMs: z.number().int().min(0).default(DEFAULT_CONFIG.statusDelayMs),
+  seed: z.number().int().default(20_261_121),
 });
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `{ raw: '...' }` and nothing else: text to post as it is. */
+function rawBody(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const keys = Object.keys(body);
+  const raw = (body as { raw?: unknown }).raw;
+  return keys.length === 1 && typeof raw === 'string' ? raw : null;
 }
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
@@ -112,8 +180,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     );
   }
   const settings = parsedOptions.data;
-  const clock = options.clock ?? systemClock;
+  const clock = new OffsetClock(options.clock ?? systemClock);
   const logger = options.logger ?? pino({ level: 'silent' });
+  const random = seededRandom(settings.seed);
   const numbers = new Map<string, BusinessNumber>(
     settings.phoneNumbers.map((n) => [
       n.id,
@@ -127,7 +196,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     statusDelayMs: settings.statusDelayMs,
   };
   const log = new SendLog();
-  const poster = new WebhookPoster(settings.appSecret, settings.webhookUrl ?? null);
+  const faults = new WebhookFaults();
+  const media = new MediaHost(clock);
+  const poster = new WebhookPoster(settings.appSecret, settings.webhookUrl ?? null, faults);
   const sendListeners = new Set<(send: RecordedSend) => void>();
 
   function businessNumber(phoneNumberId: string): BusinessNumber {
@@ -144,7 +215,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   async function postStatus(
     wamid: string,
     status: StatusName,
-    error?: { code: number; title: string; details?: string },
+    extra: { error?: StatusError; pricing?: PricingRequest } = {},
   ) {
     const send = log.find(wamid);
     if (send === undefined)
@@ -158,7 +229,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       status,
       timestamp: clock.now(),
       bizOpaqueCallbackData: send.bizOpaqueCallbackData,
-      ...(error === undefined ? {} : { error }),
+      ...(extra.error === undefined ? {} : { error: extra.error }),
+      ...(extra.pricing === undefined ? {} : { pricing: pmpPricing(extra.pricing) }),
     });
     return poster.post(envelope);
   }
@@ -167,16 +239,22 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     post: (wamid, status) => postStatus(wamid, status),
     hasPosted: (wamid, status) => log.hasPosted(wamid, status),
     delayMs: () => config.statusDelayMs,
+    order: (): StatusOrder => config.statusOrder,
+    random,
     onError: (error, wamid, status) =>
       logger.warn({ err: error, wamid, status }, 'automatic status webhook failed'),
   });
 
-  function configure(patch: {
-    autoStatuses?: boolean;
-    statusBeforeResponse?: boolean;
-    statusDelayMs?: number;
-  }): void {
+  function configure(patch: Partial<SimulatorConfig>): void {
     config = { ...config, ...configPatchSchema.parse(patch) };
+  }
+
+  async function sendInbound(input: SendInboundInput): Promise<{ wamid: string; status: number }> {
+    const request = inboundInputSchema.parse(input);
+    const number = businessNumber(request.phoneNumberId ?? defaultNumberId);
+    const { wamid, envelope } = buildInbound(request, number, media, clock.now());
+    const { status } = await poster.post(envelope);
+    return { wamid, status };
   }
 
   async function sendInboundText(input: {
@@ -186,35 +264,61 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     phoneNumberId?: string;
     timestamp?: number;
   }): Promise<{ wamid: string; status: number }> {
-    const request = inboundTextInputSchema.parse(input);
-    const number = businessNumber(request.phoneNumberId ?? defaultNumberId);
-    const wamid = newWamid(request.from);
-    const envelope = inboundTextWebhook({
-      ...number,
-      from: request.from,
-      ...(request.name === undefined ? {} : { name: request.name }),
-      wamid,
-      text: request.text,
-      timestamp: request.timestamp ?? clock.now(),
-    });
-    const { status } = await poster.post(envelope);
-    return { wamid, status };
+    const { text, ...rest } = inboundTextInputSchema.parse(input);
+    return sendInbound({ ...rest, message: textMessage(text) });
   }
 
   async function sendStatus(input: {
     wamid: string;
     status: StatusName;
-    error?: { code: number; title: string; details?: string };
+    error?: StatusError;
+    pricing?: PricingRequest;
   }): Promise<{ status: number }> {
-    const request = statusInputSchema.parse(input);
-    const { status } = await postStatus(request.wamid, request.status, request.error);
+    const { wamid, status: name, ...extra } = statusInputSchema.parse(input);
+    const { status } = await postStatus(wamid, name, extra);
     return { status };
+  }
+
+  function sendWebhook(body: unknown, options: { signature?: SignatureMode } = {}): Promise<WebhookAnswer> {
+    const signature = options.signature ?? 'valid';
+    const raw = rawBody(body);
+    return raw === null ? poster.post(body, signature) : poster.postRaw(Buffer.from(raw, 'utf8'), signature);
+  }
+
+  function addMedia(input: { bytes: Buffer; mimeType: string; filename?: string }): string {
+    return media.add(addMediaInputSchema.parse(input));
+  }
+
+  function failMediaDownloads(input: FailMediaRequest): void {
+    media.failNext(failMediaInputSchema.parse(input));
+  }
+
+  function duplicateWebhooks(input: DuplicateRequest): void {
+    const { count, concurrent } = duplicateInputSchema.parse(input);
+    faults.duplicate(count, concurrent);
+  }
+
+  function delayWebhooks(input: DelayRequest): void {
+    const { ms, count } = delayInputSchema.parse(input);
+    faults.delay(ms, count);
+  }
+
+  function clearFaults(): void {
+    faults.clear();
+    media.clearFaults();
+    poster.releaseHeld();
+  }
+
+  function advanceClock(ms: number): number {
+    clock.advance(clockInputSchema.parse({ advanceMs: ms }).advanceMs);
+    return clock.now();
   }
 
   const graph = createGraphHandler({
     accessToken: settings.accessToken,
     graphVersion: settings.graphVersion,
     isPhoneNumber: (id) => numbers.has(id),
+    media,
     async acceptSend(accepted) {
       const send: RecordedSend = { wamid: newWamid(accepted.to), ...accepted, at: clock.now() };
       log.record(send);
@@ -232,18 +336,34 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       for (const listener of sendListeners) listener({ ...send });
     },
   });
+  const download = createMediaDownloadHandler({ accessToken: settings.accessToken, media });
   const control = createControlHandler({
+    addMedia,
+    failMediaDownloads,
+    duplicateWebhooks,
+    delayWebhooks,
+    faults: () => faults.state(),
+    clearFaults,
+    advanceClock,
+    now: () => clock.now(),
+    sendInbound,
     sendInboundText,
     sendStatus,
+    sendWebhook,
     sends: () => log.all(),
     configure,
     config: () => ({ ...config }),
   });
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
-    const handle = path.startsWith('/_sim/') ? control : graph;
-    handle(req, res, path).catch((error: unknown) => {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const path = url.pathname;
+    const handled = path.startsWith('/_sim/')
+      ? control(req, res, path)
+      : path === MEDIA_DOWNLOAD_PATH
+        ? download(req, res, url)
+        : graph(req, res, path);
+    handled.catch((error: unknown) => {
       logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) {
         void sendJson(res, 500, {
@@ -260,14 +380,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${urlHost(settings.host)}:${port}`;
+  media.setBaseUrl(url);
 
   return {
-    url: `http://${urlHost(settings.host)}:${port}`,
+    url,
     graphVersion: settings.graphVersion,
-    setWebhookUrl: (url) => poster.setUrl(url),
+    clock,
+    setWebhookUrl: (webhookUrl) => poster.setUrl(webhookUrl),
     configure,
+    sendInbound,
     sendInboundText,
     sendStatus,
+    sendWebhook,
+    addMedia,
+    failMediaDownloads,
+    duplicateWebhooks,
+    delayWebhooks,
+    clearFaults,
+    advanceClock,
     sends: () => log.all(),
     onSend(listener) {
       sendListeners.add(listener);

@@ -1,5 +1,5 @@
 // Every send the Graph endpoint accepted, in order, plus which status webhooks each one has had.
-import type { StatusName } from './payloads.ts';
+import type { StatusName } from './payloads/index.ts';
 
 export interface RecordedSend {
   wamid: string;

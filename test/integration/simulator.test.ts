@@ -2,7 +2,7 @@
 // plays the relay's POST /webhook (checking every signature on the raw bytes), and the Graph and
 // /_sim endpoints are called with fetch. The CLI runs as a real child process.
 import { spawn } from 'node:child_process';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +14,28 @@ import { ManualClock } from '../../src/shared/clock.ts';
 import { CodedError } from '../../src/shared/result.ts';
 import { DEMO_CAST } from '../../src/simulator/demo-cast.ts';
 import { startDemoCustomers } from '../../src/simulator/demo-customers.ts';
-import { startSimulator } from '../../src/simulator/index.ts';
+import {
+  accountUpdateWebhook,
+  adReferral,
+  batchWebhooks,
+  buttonReplyMessage,
+  contactsMessage,
+  documentMessage,
+  flowReplyMessage,
+  imageMessage,
+  listReplyMessage,
+  locationMessage,
+  orderMessage,
+  reactionMessage,
+  reactionRemovedMessage,
+  startSimulator,
+  systemMessage,
+  templateButtonMessage,
+  templateStatusUpdateWebhook,
+  textMessage,
+  unsupportedMessage,
+  valueErrorsWebhook,
+} from '../../src/simulator/index.ts';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/index.ts';
 
 const APP_SECRET = 'test-app-secret';
@@ -27,7 +48,7 @@ const CUSTOMER = '5215512345678';
 // What the receiver accepts is Meta's envelope; parsing it here checks the simulator's shape too.
 const statusSchema = z.object({
   id: z.string(),
-  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  status: z.enum(['sent', 'delivered', 'read', 'played', 'failed']),
   timestamp: z.string().regex(/^\d+$/),
   recipient_id: z.string(),
   biz_opaque_callback_data: z.string().optional(),
@@ -45,12 +66,28 @@ const statusSchema = z.object({
     )
     .optional(),
 });
-const messageSchema = z.object({
+// Any message type: the common keys are checked, the type's own object is kept as it came.
+const messageSchema = z.looseObject({
   from: z.string(),
   id: z.string(),
   timestamp: z.string().regex(/^\d+$/),
-  type: z.literal('text'),
-  text: z.object({ body: z.string() }),
+  type: z.string().min(1),
+  text: z.object({ body: z.string() }).optional(),
+});
+const messagesValueSchema = z.object({
+  messaging_product: z.literal('whatsapp'),
+  metadata: z.object({ display_phone_number: z.string(), phone_number_id: z.string() }),
+  contacts: z
+    .array(
+      z.object({
+        profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
+        wa_id: z.string(),
+        user_id: z.string().optional(),
+      }),
+    )
+    .optional(),
+  messages: z.array(messageSchema).optional(),
+  statuses: z.array(statusSchema).optional(),
 });
 const envelopeSchema = z.object({
   object: z.literal('whatsapp_business_account'),
@@ -58,35 +95,38 @@ const envelopeSchema = z.object({
     z.object({
       id: z.string(),
       changes: z.array(
-        z.object({
-          field: z.literal('messages'),
-          value: z.object({
-            messaging_product: z.literal('whatsapp'),
-            metadata: z.object({ display_phone_number: z.string(), phone_number_id: z.string() }),
-            contacts: z
-              .array(z.object({ profile: z.object({ name: z.string() }).optional(), wa_id: z.string() }))
-              .optional(),
-            messages: z.array(messageSchema).optional(),
-            statuses: z.array(statusSchema).optional(),
+        z.union([
+          z.object({ field: z.literal('messages'), value: messagesValueSchema }),
+          z.object({
+            field: z.string().refine((f) => f !== 'messages'),
+            value: z.record(z.string(), z.unknown()),
           }),
-        }),
+        ]),
       ),
     }),
   ),
 });
 type Envelope = z.infer<typeof envelopeSchema>;
+type MessagesValue = z.infer<typeof messagesValueSchema>;
 
 interface Webhook {
   raw: Buffer;
-  envelope: Envelope;
+  /** The X-Hub-Signature-256 header as received. */
+  signature: string | undefined;
+  signedWithAppSecret: boolean;
+  envelope: Envelope | null;
+  values: MessagesValue[];
   statuses: z.infer<typeof statusSchema>[];
   messages: z.infer<typeof messageSchema>[];
 }
 
-/** A stand-in for the relay's webhook endpoint: verifies signatures and shapes, records bodies, answers `answerStatus`. */
+/**
+ * A stand-in for the relay's webhook endpoint: records every body with its signature check and
+ * parsed envelope, and answers `answerStatus`. Unsigned or malformed bodies are recorded too (tests
+ * post them on purpose) and listed in `problems`, which tests of well-formed traffic expect empty.
+ */
 async function startReceiver() {
   const webhooks: Webhook[] = [];
-  // Anything a relay would refuse: a wrong signature or a body that is not Meta's envelope.
   const problems: string[] = [];
   const waiters: { predicate: (w: Webhook) => boolean; resolve: (w: Webhook) => void }[] = [];
   const state = { answerStatus: 200 };
@@ -96,21 +136,31 @@ async function startReceiver() {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const expected = Buffer.from(`sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`);
-      const given = Buffer.from(String(req.headers['x-hub-signature-256'] ?? ''));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        problems.push(`bad signature: ${raw.toString('utf8')}`);
+      const header = req.headers['x-hub-signature-256'];
+      const signature = typeof header === 'string' ? header : undefined;
+      const given = Buffer.from(signature ?? '');
+      const signedWithAppSecret = given.length === expected.length && timingSafeEqual(given, expected);
+      if (!signedWithAppSecret) problems.push(`bad signature: ${raw.toString('utf8')}`);
+      let json: unknown = null;
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch {
+        problems.push(`not JSON: ${raw.toString('utf8')}`);
       }
-      const parsed = envelopeSchema.safeParse(JSON.parse(raw.toString('utf8')));
-      if (!parsed.success) {
-        problems.push(`not Meta's envelope: ${z.prettifyError(parsed.error)}`);
-        res.writeHead(400).end();
-        return;
-      }
-      const envelope = parsed.data;
-      const values = envelope.entry.flatMap((entry) => entry.changes.map((change) => change.value));
+      const parsed = envelopeSchema.safeParse(json);
+      if (!parsed.success) problems.push(`not Meta's envelope: ${z.prettifyError(parsed.error)}`);
+      const envelope = parsed.success ? parsed.data : null;
+      const values = (envelope?.entry ?? []).flatMap((entry) =>
+        entry.changes.flatMap((change) =>
+          change.field === 'messages' ? [change.value as MessagesValue] : [],
+        ),
+      );
       const webhook: Webhook = {
         raw,
+        signature,
+        signedWithAppSecret,
         envelope,
+        values,
         statuses: values.flatMap((value) => value.statuses ?? []),
         messages: values.flatMap((value) => value.messages ?? []),
       };
@@ -119,7 +169,7 @@ async function startReceiver() {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(webhook);
       }
-      res.writeHead(state.answerStatus).end();
+      res.writeHead(state.answerStatus, { 'content-type': 'text/plain' }).end(`answer ${webhooks.length}`);
     });
   });
   server.listen(0, '127.0.0.1');
@@ -351,8 +401,8 @@ describe('status webhooks', () => {
       });
     }
     for (const webhook of receiver.webhooks) {
-      expect(webhook.envelope.entry[0]?.id).toBe(WABA_ID);
-      expect(webhook.envelope.entry[0]?.changes[0]?.value.metadata).toEqual({
+      expect(webhook.envelope?.entry[0]?.id).toBe(WABA_ID);
+      expect(webhook.values[0]?.metadata).toEqual({
         display_phone_number: DISPLAY_NUMBER,
         phone_number_id: PHONE_NUMBER_ID,
       });
@@ -415,9 +465,7 @@ describe('inbound messages', () => {
     const [webhook] = receiver.webhooks;
     expect(webhook?.raw.every((byte) => byte < 0x80)).toBe(true);
     expect(webhook?.raw.toString('ascii')).toContain('Mar\\u00eda Jos\\u00e9 Pe\\u00f1a');
-    expect(webhook?.envelope.entry[0]?.changes[0]?.value.contacts).toEqual([
-      { profile: { name: 'María José Peña' }, wa_id: CUSTOMER },
-    ]);
+    expect(webhook?.values[0]?.contacts).toEqual([{ profile: { name: 'María José Peña' }, wa_id: CUSTOMER }]);
     expect(webhook?.messages).toEqual([
       {
         from: CUSTOMER,
@@ -468,6 +516,342 @@ describe('inbound messages', () => {
   });
 });
 
+describe('inbound messages of every type', () => {
+  it('posts each message type with its own object, as sendInbound was given it', async () => {
+    const { sim, receiver } = await setup();
+    const messages = [
+      locationMessage({
+        latitude: 6.19815,
+        longitude: -75.57362,
+        name: 'Casa',
+        address: 'Carrera 43A #1-50',
+      }),
+      contactsMessage([{ name: { formatted_name: 'Ana Ruiz' }, phones: [{ phone: '+52 55 1234 5678' }] }]),
+      buttonReplyMessage({ id: 'yes', title: 'Sí' }),
+      listReplyMessage({ id: 'm', title: 'Talla M' }),
+      flowReplyMessage({ response: { rating: '5' } }),
+      templateButtonMessage({ text: 'Confirmar', payload: 'ok' }),
+      reactionMessage({ messageId: 'wamid.OUT', emoji: '❤️' }),
+      reactionRemovedMessage({ messageId: 'wamid.OUT' }),
+      orderMessage({
+        catalogId: '1',
+        items: [{ productRetailerId: 'B', quantity: 1, itemPrice: 850, currency: 'MXN' }],
+      }),
+      unsupportedMessage({ originalType: 'poll' }),
+      { type: 'hologram', hologram: { id: 'h' } },
+    ];
+    const wamids: string[] = [];
+    for (const message of messages) {
+      const answer = await sim.sendInbound({ from: CUSTOMER, name: 'Lucía', message });
+      expect(answer.status).toBe(200);
+      wamids.push(answer.wamid);
+    }
+    expect(new Set(wamids).size).toBe(messages.length);
+    const received = receiver.webhooks.flatMap((w) => w.messages);
+    expect(received).toEqual(
+      messages.map((message, i) => ({
+        from: CUSTOMER,
+        id: wamids[i],
+        timestamp: expect.stringMatching(/^\d+$/) as unknown,
+        ...message,
+      })),
+    );
+    expect(receiver.problems).toEqual([]);
+  });
+
+  it('sends a system notice without contacts, and a username-only customer with an empty wa_id', async () => {
+    const { sim, receiver } = await setup();
+    await sim.sendInbound({
+      from: CUSTOMER,
+      message: systemMessage({
+        body: 'Cambió de número',
+        event: 'user_changed_number',
+        newWaId: '5215587654321',
+      }),
+    });
+    await sim.sendInbound({
+      from: '',
+      name: 'Ana',
+      userId: 'MX.1349120865530274',
+      message: textMessage('hola'),
+    });
+    expect(receiver.webhooks[0]?.values[0]).not.toHaveProperty('contacts');
+    expect(receiver.webhooks[1]?.values[0]?.contacts).toEqual([
+      { profile: { name: 'Ana' }, wa_id: '', user_id: 'MX.1349120865530274' },
+    ]);
+    expect(receiver.webhooks[1]?.messages[0]).toMatchObject({
+      from: '',
+      from_user_id: 'MX.1349120865530274',
+    });
+  });
+
+  it('completes a reply context with the business number, and carries a referral', async () => {
+    const { sim, receiver } = await setup();
+    const referral = adReferral({
+      sourceId: '120208865510430171',
+      sourceUrl: 'https://fb.me/ad',
+      headline: 'Hot Sale',
+      body: '12 MSI',
+      ctwaClid: 'ARAk',
+    });
+    await sim.sendInbound({
+      from: CUSTOMER,
+      message: templateButtonMessage({ text: 'Sí' }),
+      context: { id: 'wamid.TEMPLATE' },
+      referral,
+    });
+    await sim.sendInbound({ from: CUSTOMER, message: textMessage('mira'), context: { forwarded: true } });
+    const [reply, forwarded] = receiver.webhooks.flatMap((w) => w.messages);
+    expect(reply).toMatchObject({ context: { from: DISPLAY_NUMBER, id: 'wamid.TEMPLATE' }, referral });
+    expect(forwarded?.context).toEqual({ forwarded: true });
+  });
+
+  it('describes registered media in the message: mime_type, and sha256 in base64 as Meta writes it', async () => {
+    const { sim, receiver } = await setup();
+    const bytes = Buffer.from('%PDF-1.4 una factura muy corta');
+    const id = sim.addMedia({ bytes, mimeType: 'application/pdf', filename: 'factura-10482.pdf' });
+    await sim.sendInbound({ from: CUSTOMER, message: documentMessage({ id, caption: 'La factura' }) });
+    await sim.sendInbound({
+      from: CUSTOMER,
+      message: imageMessage({ id: '999', mimeType: 'image/jpeg', sha256: 'x' }),
+    });
+    const [document, unregistered] = receiver.webhooks.flatMap((w) => w.messages);
+    expect(document?.document).toEqual({
+      mime_type: 'application/pdf',
+      sha256: createHash('sha256').update(bytes).digest('base64'),
+      filename: 'factura-10482.pdf',
+      caption: 'La factura',
+      id,
+    });
+    // An id the simulator does not know is posted as given.
+    expect(unregistered?.image).toEqual({ mime_type: 'image/jpeg', sha256: 'x', id: '999' });
+  });
+
+  it('is driven over HTTP too: POST /_sim/inbound with a message', async () => {
+    const { sim, receiver } = await setup();
+    const answer = await control(
+      sim,
+      'POST',
+      'inbound',
+      JSON.stringify({ from: CUSTOMER, message: locationMessage({ latitude: 1.5, longitude: 2.5 }) }),
+    );
+    expect(answer).toEqual({
+      status: 200,
+      json: { wamid: expect.stringMatching(/^wamid\./) as unknown, status: 200 },
+    });
+    expect(receiver.webhooks[0]?.messages[0]).toMatchObject({
+      type: 'location',
+      location: { latitude: 1.5 },
+    });
+    const refused = await control(
+      sim,
+      'POST',
+      'inbound',
+      JSON.stringify({ from: CUSTOMER, message: { type: 'text', text: { body: 'x' }, id: 'wamid.mine' } }),
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain('must not carry from, id or timestamp');
+    expect(receiver.webhooks).toHaveLength(1);
+  });
+});
+
+describe('sendWebhook', () => {
+  it('posts any envelope signed as Meta does, and answers the relay status and body', async () => {
+    const { sim, receiver } = await setup();
+    const envelope = batchWebhooks([
+      templateStatusUpdateWebhook({
+        wabaId: WABA_ID,
+        at: sim.clock.now(),
+        templateId: 1689556908129835,
+        name: 'pedido_listo',
+        language: 'es_MX',
+        event: 'PAUSED',
+      }),
+      accountUpdateWebhook({ wabaId: WABA_ID, at: sim.clock.now(), event: 'ACCOUNT_RECONNECTED' }),
+    ]);
+    receiver.state.answerStatus = 202;
+    expect(await sim.sendWebhook(envelope)).toEqual({ status: 202, body: 'answer 1' });
+    expect(receiver.webhooks[0]?.signedWithAppSecret).toBe(true);
+    expect(JSON.parse(receiver.webhooks[0]?.raw.toString() ?? '')).toEqual(envelope);
+    expect(receiver.problems).toEqual([]);
+  });
+
+  it('posts a raw body byte for byte, signed, so relays meet bodies that are not JSON', async () => {
+    const { sim, receiver } = await setup();
+    const raw = '{"object":"whatsapp_business_account","entry":[ {"id": "1", "changes": ';
+    expect((await sim.sendWebhook({ raw })).status).toBe(200);
+    expect(receiver.webhooks[0]?.raw.toString('utf8')).toBe(raw);
+    expect(receiver.webhooks[0]?.signedWithAppSecret).toBe(true);
+  });
+
+  it('can sign with a wrong secret or not at all, for the relay’s 401 path', async () => {
+    const { sim, receiver } = await setup();
+    await sim.sendWebhook({ raw: '{}' }, { signature: 'invalid' });
+    await sim.sendWebhook({ raw: '{}' }, { signature: 'missing' });
+    expect(receiver.webhooks[0]?.signature).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(receiver.webhooks[0]?.signedWithAppSecret).toBe(false);
+    expect(receiver.webhooks[1]?.signature).toBeUndefined();
+  });
+
+  it('is driven over HTTP too: POST /_sim/webhook with an envelope or raw text', async () => {
+    const { sim, receiver } = await setup();
+    const envelope = valueErrorsWebhook(
+      { wabaId: WABA_ID, phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: DISPLAY_NUMBER },
+      [{ code: 130429, title: 'Rate limit hit' }],
+    );
+    expect(await control(sim, 'POST', 'webhook', JSON.stringify({ envelope }))).toEqual({
+      status: 200,
+      json: { status: 200, body: 'answer 1' },
+    });
+    expect(
+      await control(sim, 'POST', 'webhook', JSON.stringify({ raw: 'hola', signature: 'missing' })),
+    ).toEqual({
+      status: 200,
+      json: { status: 200, body: 'answer 2' },
+    });
+    expect(JSON.parse(receiver.webhooks[0]?.raw.toString() ?? '')).toEqual(envelope);
+    expect(receiver.webhooks[1]?.raw.toString()).toBe('hola');
+    expect(receiver.webhooks[1]?.signature).toBeUndefined();
+  });
+});
+
+describe('delivery faults', () => {
+  it('duplicates: the next n webhooks arrive twice, the same signed bytes each time, then once again', async () => {
+    const { sim, receiver } = await setup();
+    sim.duplicateWebhooks({ count: 2 });
+    await sim.sendInboundText({ from: CUSTOMER, text: 'uno' });
+    await sim.sendInboundText({ from: CUSTOMER, text: 'dos' });
+    await sim.sendInboundText({ from: CUSTOMER, text: 'tres' });
+    expect(receiver.webhooks.map((w) => w.messages[0]?.text?.body)).toEqual([
+      'uno',
+      'uno',
+      'dos',
+      'dos',
+      'tres',
+    ]);
+    const [first, again] = receiver.webhooks;
+    expect(again?.raw).toEqual(first?.raw);
+    expect(again?.signature).toBe(first?.signature);
+    expect(receiver.problems).toEqual([]);
+  });
+
+  it('duplicates concurrently: both copies in flight at once, as when a retry races the first delivery', async () => {
+    const { sim, receiver } = await setup({ autoStatuses: false });
+    const wamid = wamidOf((await graphPost(sim, textSend('hola'))).json);
+    sim.duplicateWebhooks({ count: 1, concurrent: true });
+    await sim.sendStatus({ wamid, status: 'delivered' });
+    expect(receiver.statusesOf(wamid)).toEqual(['delivered', 'delivered']);
+    expect(receiver.webhooks[0]?.raw).toEqual(receiver.webhooks[1]?.raw);
+  });
+
+  it('delays: a held webhook is overtaken by a later one, and posted when released', async () => {
+    const { sim, receiver } = await setup();
+    sim.delayWebhooks({ ms: 600_000, count: 1 });
+    const held = sim.sendInboundText({ from: CUSTOMER, text: 'primero' });
+    await sim.sendInboundText({ from: CUSTOMER, text: 'segundo' });
+    expect(receiver.webhooks.map((w) => w.messages[0]?.text?.body)).toEqual(['segundo']);
+    sim.clearFaults();
+    expect((await held).status).toBe(200);
+    expect(receiver.webhooks.map((w) => w.messages[0]?.text?.body)).toEqual(['segundo', 'primero']);
+  });
+
+  it('delays for the given time without a release, every webhook while no count is given', async () => {
+    const { sim, receiver } = await setup();
+    sim.delayWebhooks({ ms: 20 });
+    await sim.sendInboundText({ from: CUSTOMER, text: 'a' });
+    await sim.sendInboundText({ from: CUSTOMER, text: 'b' });
+    expect(receiver.webhooks).toHaveLength(2);
+  });
+
+  it('out-of-order statuses: reversed posts read, then delivered, then sent', async () => {
+    const { sim, receiver } = await setup();
+    sim.configure({ statusOrder: 'reversed' });
+    const wamid = wamidOf((await graphPost(sim, textSend('hola'))).json);
+    await receiver.waitFor((w) => w.statuses.some((s) => s.id === wamid && s.status === 'sent'));
+    expect(receiver.statusesOf(wamid)).toEqual(['read', 'delivered', 'sent']);
+  });
+
+  it('out-of-order statuses: shuffled posts each status once, in a seeded order', async () => {
+    const orders = async (seed: number) => {
+      const { sim, receiver } = await setup({ seed });
+      sim.configure({ statusOrder: 'shuffled' });
+      const result: string[][] = [];
+      for (let i = 0; i < 4; i++) {
+        const wamid = wamidOf((await graphPost(sim, textSend(`m${i}`))).json);
+        await receiver.waitFor(() => receiver.statusesOf(wamid).length === 3);
+        result.push(receiver.statusesOf(wamid));
+      }
+      return result;
+    };
+    const first = await orders(11);
+    for (const order of first) expect(order.toSorted()).toEqual(['delivered', 'read', 'sent']);
+    expect(await orders(11)).toEqual(first);
+  });
+
+  it('posts a played status with the pricing a test asks for', async () => {
+    const { sim, receiver } = await setup({ autoStatuses: false });
+    const wamid = wamidOf((await graphPost(sim, textSend('nota'))).json);
+    await sim.sendStatus({ wamid, status: 'played', pricing: { category: 'marketing', type: 'regular' } });
+    expect(receiver.webhooks[0]?.statuses[0]).toMatchObject({
+      status: 'played',
+      pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' },
+    });
+  });
+
+  it('are armed, listed and cleared over HTTP too', async () => {
+    const { sim, receiver } = await setup();
+    expect(await control(sim, 'POST', 'faults/duplicate-webhooks', JSON.stringify({ count: 1 }))).toEqual({
+      status: 200,
+      json: { faults: { duplicate: { remaining: 1, concurrent: false }, delay: null } },
+    });
+    expect(
+      (await control(sim, 'POST', 'faults/delay-webhooks', JSON.stringify({ ms: 600_000, count: 1 }))).json,
+    ).toEqual({
+      faults: { duplicate: { remaining: 1, concurrent: false }, delay: { ms: 600_000, remaining: 1 } },
+    });
+    expect((await control(sim, 'GET', 'faults')).json).toMatchObject({ faults: { delay: { ms: 600_000 } } });
+    const held = sim.sendInboundText({ from: CUSTOMER, text: 'retenido y doble' });
+    expect(await control(sim, 'DELETE', 'faults')).toEqual({
+      status: 200,
+      json: { faults: { duplicate: null, delay: null } },
+    });
+    await held;
+    expect(receiver.webhooks.map((w) => w.messages[0]?.text?.body)).toEqual([
+      'retenido y doble',
+      'retenido y doble',
+    ]);
+  });
+});
+
+describe('the simulator clock', () => {
+  it('advanceClock moves message and status times forward', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
+    const { sim, receiver } = await setup({ clock, autoStatuses: false });
+    expect(sim.advanceClock(25 * 3_600_000)).toBe(Date.UTC(2026, 10, 22, 13, 0, 0));
+    await sim.sendInboundText({ from: CUSTOMER, text: 'al día siguiente' });
+    const wamid = wamidOf((await graphPost(sim, textSend('hola'))).json);
+    await sim.sendStatus({ wamid, status: 'delivered' });
+    const expected = String(Date.UTC(2026, 10, 22, 13, 0, 0) / 1000);
+    expect(receiver.webhooks[0]?.messages[0]?.timestamp).toBe(expected);
+    expect(receiver.webhooks[1]?.statuses[0]?.timestamp).toBe(expected);
+    expect(sim.sends()[0]?.at).toBe(Date.UTC(2026, 10, 22, 13, 0, 0));
+  });
+
+  it('is moved over HTTP: POST /_sim/clock {advanceMs}, read with GET', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
+    const { sim } = await setup({ clock });
+    expect(await control(sim, 'POST', 'clock', JSON.stringify({ advanceMs: 60_000 }))).toEqual({
+      status: 200,
+      json: { now: Date.UTC(2026, 10, 21, 12, 1, 0) },
+    });
+    expect((await control(sim, 'GET', 'clock')).json).toEqual({ now: Date.UTC(2026, 10, 21, 12, 1, 0) });
+    const backwards = await control(sim, 'POST', 'clock', JSON.stringify({ advanceMs: -1 }));
+    expect(backwards.status).toBe(400);
+    expect(JSON.stringify(backwards.json)).toContain('advanceMs');
+    expect(sim.clock.now()).toBe(Date.UTC(2026, 10, 21, 12, 1, 0));
+  });
+});
+
 describe('/_sim control endpoints', () => {
   it('drive the customer side over HTTP', async () => {
     const { sim, receiver } = await setup({ autoStatuses: false });
@@ -481,7 +865,7 @@ describe('/_sim control endpoints', () => {
       status: 200,
       json: { wamid: expect.stringMatching(/^wamid\./) as unknown, status: 200 },
     });
-    expect(receiver.webhooks[0]?.messages[0]?.text.body).toBe('Hola');
+    expect(receiver.webhooks[0]?.messages[0]?.text?.body).toBe('Hola');
 
     const wamid = wamidOf(
       (await graphPost(sim, textSend('¡Claro!', { biz_opaque_callback_data: 'm-9' }))).json,
@@ -508,7 +892,14 @@ describe('/_sim control endpoints', () => {
     );
     expect(config).toEqual({
       status: 200,
-      json: { config: { autoStatuses: false, statusBeforeResponse: true, statusDelayMs: 5 } },
+      json: {
+        config: {
+          autoStatuses: false,
+          statusBeforeResponse: true,
+          statusDelayMs: 5,
+          statusOrder: 'in-order',
+        },
+      },
     });
     const next = wamidOf((await graphPost(sim, textSend('otra'))).json);
     expect(receiver.statusesOf(next)).toEqual(['sent']);
@@ -523,6 +914,13 @@ describe('/_sim control endpoints', () => {
       ['POST', 'status', JSON.stringify({ wamid: 'wamid.x', status: 'seen' }), 'status'],
       ['PUT', 'config', JSON.stringify({ statusDelayMs: -1 }), 'statusDelayMs'],
       ['PUT', 'config', JSON.stringify({ autoStatus: true }), 'autoStatus'],
+      ['PUT', 'config', JSON.stringify({ statusOrder: 'random' }), 'statusOrder'],
+      ['POST', 'webhook', JSON.stringify({ raw: 'x', signature: 'forged' }), 'signature'],
+      ['POST', 'faults/duplicate-webhooks', JSON.stringify({ count: 0 }), 'count'],
+      ['POST', 'faults/delay-webhooks', JSON.stringify({ ms: -5 }), 'ms'],
+      ['POST', 'faults/fail-media', JSON.stringify({ mediaId: '1', times: 1, status: 302 }), 'status'],
+      ['POST', 'media', JSON.stringify({ base64: '***', mimeType: 'image/png' }), 'base64'],
+      ['POST', 'clock', JSON.stringify({ advance: 5 }), 'advance'],
     ];
     for (const [method, path, body, mentions] of cases) {
       const answer = await control(sim, method, path, body);
@@ -544,14 +942,23 @@ describe('/_sim control endpoints', () => {
 });
 
 describe('demo customers', () => {
-  it('seed a day of conversations and answer a reply from the business', async () => {
+  async function startDemo() {
     const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
     const { sim, receiver } = await setup({ clock });
-    const customers = startDemoCustomers(sim, { clock, intervalMs: 3_600_000, replyDelayMs: 10 });
+    const customers = startDemoCustomers(sim, { intervalMs: 3_600_000, replyDelayMs: 10 });
     onTestFinished(() => customers.stop());
     await customers.ready;
-
     const seeded = receiver.webhooks.flatMap((w) => w.messages);
+    const castMember = (name: string) => {
+      const customer = DEMO_CAST.find((c) => c.name.startsWith(name));
+      if (customer === undefined) throw new Error(`the cast lost ${name}`);
+      return customer;
+    };
+    return { sim, receiver, clock, seeded, castMember };
+  }
+
+  it('seed a day of conversations on the simulator clock and answer a reply from the business', async () => {
+    const { sim, receiver, clock, seeded, castMember } = await startDemo();
     const lastBySender = new Map(seeded.map((m) => [m.from, Number(m.timestamp) * 1000]));
     expect(lastBySender.size).toBe(DEMO_CAST.length);
     const ages = [...lastBySender.values()].map((at) => clock.now() - at);
@@ -560,15 +967,64 @@ describe('demo customers', () => {
     const timestamps = seeded.map((m) => Number(m.timestamp));
     expect(timestamps).toEqual(timestamps.toSorted((a, b) => a - b));
 
-    const javier = DEMO_CAST.find((c) => c.name === 'Javier Ortega Ruiz');
-    if (javier === undefined) throw new Error('the cast lost Javier');
+    const javier = castMember('Javier');
     await graphPost(sim, { ...textSend('Hola Javier, tu pedido 10482 ya está confirmado'), to: javier.waId });
     const answer = await receiver.waitFor(
       (w) => w.messages.some((m) => m.from === javier.waId),
       seeded.length,
     );
-    expect(answer.messages[0]?.text.body).toBe(javier.followUps[0]);
+    expect(answer.messages[0]?.text?.body).toBe(javier.followUps[0]);
     expect(receiver.problems).toEqual([]);
+  });
+
+  it('send a photo with a caption, a location, a voice note and a first message from an ad', async () => {
+    const { sim, seeded, castMember } = await startDemo();
+    const from = (name: string) => seeded.filter((m) => m.from === castMember(name).waId);
+
+    const photo = from('María').find((m) => m.type === 'image');
+    const image = z
+      .object({ id: z.string(), mime_type: z.string(), sha256: z.string(), caption: z.string() })
+      .parse(photo?.image);
+    expect(image.caption).toContain('Instagram');
+    const info = await fetch(`${sim.url}/${sim.graphVersion}/${image.id}`, {
+      headers: { authorization: `Bearer ${ACCESS_TOKEN}` },
+    });
+    const { url } = z.object({ url: z.string() }).parse(await info.json());
+    const bytes = Buffer.from(
+      await (await fetch(url, { headers: { authorization: `Bearer ${ACCESS_TOKEN}` } })).arrayBuffer(),
+    );
+    expect(bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(createHash('sha256').update(bytes).digest('base64')).toBe(image.sha256);
+
+    expect(from('Andrés').find((m) => m.type === 'location')?.location).toMatchObject({
+      address: expect.stringContaining('Medellín') as unknown,
+    });
+    expect(from('João').find((m) => m.type === 'audio')?.audio).toMatchObject({
+      mime_type: 'audio/ogg; codecs=opus',
+      voice: true,
+    });
+    const valentina = from('Valentina');
+    expect(valentina[0]?.referral).toMatchObject({
+      source_type: 'ad',
+      headline: expect.stringContaining('meses') as unknown,
+    });
+    expect(seeded.filter((m) => m.referral !== undefined)).toHaveLength(1);
+  });
+
+  it('react 👍 to the business reply before answering it, when that is their habit', async () => {
+    const { sim, receiver, seeded, castMember } = await startDemo();
+    const andres = castMember('Andrés');
+    const wamid = wamidOf(
+      (await graphPost(sim, { ...textSend('Listo, ya cambiamos la dirección 🙌'), to: andres.waId })).json,
+    );
+    await receiver.waitFor(
+      (w) => w.messages.some((m) => m.from === andres.waId && m.type === 'text'),
+      seeded.length,
+    );
+    const answers = receiver.webhooks.slice(seeded.length).flatMap((w) => w.messages);
+    expect(answers.map((m) => m.type)).toEqual(['reaction', 'text']);
+    expect(answers[0]?.reaction).toEqual({ message_id: wamid, emoji: '👍' });
+    expect(answers[1]?.text?.body).toBe(andres.followUps[0]);
   });
 });
 
@@ -578,7 +1034,16 @@ describe('cli', () => {
     spawn(process.execPath, ['--disable-warning=ExperimentalWarning', cli, ...args], { stdio: 'pipe' });
 
   it('rejects missing or malformed flags with exit code 2, naming them, and prints the usage', async () => {
-    const child = run(['--app-secret', 'S', '--port', 'eighty', '--webhook-url', 'ftp://relay']);
+    const child = run([
+      '--app-secret',
+      'S',
+      '--port',
+      'eighty',
+      '--webhook-url',
+      'ftp://relay',
+      '--status-order',
+      'sideways',
+    ]);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number];
@@ -586,6 +1051,7 @@ describe('cli', () => {
     expect(stderr).toContain('--waba-id is required');
     expect(stderr).toContain('--port must be a number');
     expect(stderr).toContain('--webhook-url must be an http(s) URL');
+    expect(stderr).toMatch(/--status-order .*reversed/);
     expect(stderr).toContain('Usage: npm run simulator');
   });
 
@@ -618,7 +1084,7 @@ describe('cli', () => {
     });
     expect(inbound.status).toBe(200);
     expect(receiver.problems).toEqual([]);
-    expect(receiver.webhooks[0]?.envelope.entry[0]?.id).toBe(WABA_ID);
+    expect(receiver.webhooks[0]?.envelope?.entry[0]?.id).toBe(WABA_ID);
 
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];

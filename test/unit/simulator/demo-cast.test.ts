@@ -25,6 +25,19 @@ describe('the demo cast', () => {
     expect(ages.filter((age) => age < 3 * HOUR).length).toBeGreaterThanOrEqual(4);
   });
 
+  it('shows what customers really send: a photo with a caption, a location, a voice note, an ad, a 👍', () => {
+    const lines = DEMO_CAST.flatMap((customer) => customer.history.lines);
+    const photos = lines.filter((line) => typeof line !== 'string' && 'photo' in line);
+    expect(photos).toEqual([{ photo: { caption: expect.stringMatching(/\S/) as unknown } }]);
+    expect(lines.filter((line) => typeof line !== 'string' && 'location' in line)).toHaveLength(1);
+    expect(lines.filter((line) => typeof line !== 'string' && 'voiceNote' in line)).toHaveLength(1);
+    const fromAd = DEMO_CAST.filter((customer) => customer.fromAd !== undefined);
+    expect(fromAd).toHaveLength(1);
+    // The ad's window (a free entry point) only matters while the customer can still be answered.
+    expect(fromAd[0]?.history.lastMessageAgoMs).toBeLessThan(24 * HOUR);
+    expect(DEMO_CAST.filter((customer) => customer.reactsToReplies === '👍')).toHaveLength(1);
+  });
+
   it('includes one very long name', () => {
     expect(Math.max(...DEMO_CAST.map((customer) => customer.name.length))).toBeGreaterThan(40);
   });
