@@ -344,13 +344,13 @@ describe('webhook endpoint', () => {
     expect(stack.count('unrecognized_webhooks')).toBe(0);
   });
 
-  it('keeps a correctly signed body it cannot read, raw, and answers 200', async () => {
+  it('keeps a correctly signed body it cannot read, raw, raises an alert for it, and answers 200', async () => {
     const garbage = Buffer.from('this is not json \u00ff');
     expect((await stack.postWebhook(garbage)).status).toBe(200);
     const unknownShape = Buffer.from(JSON.stringify({ object: 'instagram', entry: [{ id: '1' }] }));
     expect((await stack.postWebhook(unknownShape)).status).toBe(200);
     // A known envelope with a field the relay does not apply yet is kept raw too.
-    expect((await stack.postWebhook(fixture('template-status-update.json'))).status).toBe(200);
+    expect((await stack.postWebhook(fixture('field-user-preferences.json'))).status).toBe(200);
 
     const db = new Database(stack.config.dbPath, { readonly: true });
     const rows = db
@@ -362,14 +362,15 @@ describe('webhook endpoint', () => {
     expect(rows.map((row) => row.body)).toEqual([
       garbage,
       unknownShape,
-      fixture('template-status-update.json'),
+      fixture('field-user-preferences.json'),
     ]);
     expect(rows.map((row) => row.reason)).toEqual([
       'body is not JSON',
       expect.stringContaining('not a WhatsApp webhook'),
-      expect.stringContaining('message_template_status_update'),
+      expect.stringContaining('user_preferences'),
     ]);
-    expect(stack.count('events')).toBe(0);
+    // Each kept body is surfaced to admins as one alert event.
+    expect(stack.count('events')).toBe(3);
   });
 
   it('applies a message delivered twice only once', async () => {
@@ -377,7 +378,8 @@ describe('webhook endpoint', () => {
     expect((await stack.postWebhook(body)).status).toBe(200);
     expect((await stack.postWebhook(body)).status).toBe(200);
     expect(stack.count('messages')).toBe(1);
-    expect(stack.count('events')).toBe(2);
+    // The business number's first sighting, the message and its conversation; nothing for the repeat.
+    expect(stack.count('events')).toBe(3);
   });
 
   it('reads every change of a signed webhook into its own conversation', async () => {
@@ -435,17 +437,18 @@ describe('sync', () => {
         ).status,
       ).toBe(200);
     }
-    await live.waitForCursor(6);
+    await live.waitForCursor(7);
     const liveEvents = live.events();
     expect(liveEvents.map((e) => [e.seq, e.type])).toEqual([
-      [1, 'message.upserted'],
-      [2, 'conversation.upserted'],
-      [3, 'message.upserted'],
-      [4, 'conversation.upserted'],
-      [5, 'message.upserted'],
-      [6, 'conversation.upserted'],
+      [1, 'phone_number.upserted'],
+      [2, 'message.upserted'],
+      [3, 'conversation.upserted'],
+      [4, 'message.upserted'],
+      [5, 'conversation.upserted'],
+      [6, 'message.upserted'],
+      [7, 'conversation.upserted'],
     ]);
-    expect(liveEvents[0]).toMatchObject({
+    expect(liveEvents[1]).toMatchObject({
       message: {
         direction: 'in',
         status: 'received',
@@ -453,7 +456,7 @@ describe('sync', () => {
         conversationId: conversationOf(CUSTOMER),
       },
     });
-    expect(liveEvents[5]).toMatchObject({
+    expect(liveEvents[6]).toMatchObject({
       conversation: {
         id: conversationOf(CUSTOMER),
         customer: { key: CUSTOMER, waId: CUSTOMER, name: 'Lucía' },
@@ -464,7 +467,7 @@ describe('sync', () => {
 
     const fromStart = await SyncClient.connect(stack.relay, stack.supervisorToken, 0);
     expect(fromStart.events()).toEqual(liveEvents);
-    expect(await fromStart.waitFor('caught_up')).toEqual({ type: 'caught_up', cursor: 6 });
+    expect(await fromStart.waitFor('caught_up')).toEqual({ type: 'caught_up', cursor: 7 });
 
     const fromMiddle = await SyncClient.connect(stack.relay, stack.supervisorToken, 2);
     expect(fromMiddle.events()).toEqual(liveEvents.slice(2));
@@ -486,7 +489,8 @@ describe('sync', () => {
           .status,
       ).toBe(200);
     }
-    const logged = 16 * 200 * 2;
+    // Two events per message, plus the business number's first sighting.
+    const logged = 16 * 200 * 2 + 1;
 
     const client = await SyncClient.open(stack.relay, stack.supervisorToken);
     client.pause();
@@ -580,15 +584,17 @@ describe('sync', () => {
       text: 'otra vez B',
       phoneNumberId: NUMBER_B,
     });
-    await live.waitForCursor(6);
+    // Seq 1 and 4 are the first sightings of numbers B and A.
+    await live.waitForCursor(8);
     expect(live.events().map((e) => [e.seq, e.phoneNumberId])).toEqual([
-      [3, NUMBER_A],
       [4, NUMBER_A],
+      [5, NUMBER_A],
+      [6, NUMBER_A],
     ]);
 
     const replay = await SyncClient.connect(stack.relay, token, 0);
     expect(replay.events()).toEqual(live.events());
-    expect(await replay.waitFor('caught_up')).toEqual({ type: 'caught_up', cursor: 6 });
+    expect(await replay.waitFor('caught_up')).toEqual({ type: 'caught_up', cursor: 8 });
 
     // Its commands cannot reach number B's conversations either.
     const refused = await live.command('mut_agent_a_to_b', conversationOf('5215599990000', NUMBER_B), 'hola');

@@ -2,6 +2,7 @@
 // its `message.upserted` event together (callers run them inside a store transaction).
 import type { Message } from '../../shared/domain.ts';
 import type { RelayStore } from '../store/relay-store.ts';
+import { noteCustomerUserId } from './customer-identity.ts';
 import { applyStatusUpdate, type StatusUpdate } from './status-update.ts';
 
 export function saveMessageWithEvent(store: RelayStore, message: Message, at: number): void {
@@ -30,6 +31,8 @@ export function recordStatus(
     store.parkStatus(update, at);
     return 'parked';
   }
+  if (update.recipientUserId !== null)
+    noteCustomerUserId(store, message.conversationId, update.recipientUserId, at);
   const next = applyStatusUpdate(message, update);
   if (next === null) return 'ignored';
   saveMessageWithEvent(store, next, at);
@@ -42,8 +45,11 @@ export function recordStatus(
 export function applyParkedStatuses(store: RelayStore, message: Message, at: number): Message {
   if (message.waMessageId === null) return message;
   let current = message;
-  for (const update of store.takeParkedStatuses(message.waMessageId))
+  for (const update of store.takeParkedStatuses(message.waMessageId)) {
+    if (update.recipientUserId !== null)
+      noteCustomerUserId(store, message.conversationId, update.recipientUserId, at);
     current = applyStatusUpdate(current, update) ?? current;
+  }
   if (current !== message) saveMessageWithEvent(store, current, at);
   return current;
 }

@@ -15,6 +15,8 @@ export const statusUpdateSchema = z.object({
   timestamp: z.number(),
   /** Echo of the tracker set at send time: the relay sets it to the mutation id (= outbound message id). */
   bizOpaqueCallbackData: z.string().nullable(),
+  /** The customer's business-scoped user id (`recipient_user_id`), when Meta tells it. */
+  recipientUserId: z.string().nullable().default(null),
   error: whatsAppErrorSchema.nullable(),
   pricing: pricingSchema.nullable(),
 });

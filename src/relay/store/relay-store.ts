@@ -1,12 +1,14 @@
 // What the relay keeps, as one interface: the SQLite implementation is the only one today, and the
 // webhook, command and sync code depend on this shape rather than on SQL.
-import type { Agent, Conversation, Message } from '../../shared/domain.ts';
-import type { CommandResult, RelayEvent } from '../../shared/protocol.ts';
+import type { Alert, Conversation, Message, PhoneNumber, Template } from '../../shared/domain.ts';
+import type { CommandResult, RelayEvent, RelayEventType } from '../../shared/protocol.ts';
 import type { StatusUpdate } from '../messages/status-update.ts';
 
 /** A logged event as the sync server forwards it: already serialized once, shared by every console. */
 export interface StoredEvent {
   seq: number;
+  /** The event's type, so visibility rules (alerts: admins only) need not parse the JSON. */
+  type: RelayEventType;
   phoneNumberId: string | null;
   json: string;
 }
@@ -26,6 +28,20 @@ export interface MutationRecord {
   createdAt: number;
 }
 
+/** A message with its position in the messages table (snapshots page through it). */
+export interface MessageRow {
+  rowid: number;
+  message: Message;
+}
+
+/** Where a raw body was kept. */
+export interface KeptWebhook {
+  /** Row id in unrecognized_webhooks. */
+  id: number;
+  /** True when the same bytes were kept before (a duplicate delivery): nothing new was stored or raised. */
+  alreadyKept: boolean;
+}
+
 export type EventsListener = (events: StoredEvent[]) => void;
 
 export interface RelayStore {
@@ -41,21 +57,47 @@ export interface RelayStore {
   readEvents(afterSeq: number, limit: number): StoredEvent[];
   headSeq(): number;
 
-  insertAgent(agent: Agent, tokenHash: string, createdAt: number): void;
-  findAgentByTokenHash(tokenHash: string): Agent | null;
-
   getConversation(id: string): Conversation | null;
+  /** The conversation of this business number with a customer known by either id (wa_id first). */
+  findConversationByCustomer(
+    phoneNumberId: string,
+    ids: { waId: string | null; userId: string | null },
+  ): Conversation | null;
   saveConversation(conversation: Conversation): void;
+  /** Conversations with id > afterId (null: from the start), ordered by id. */
+  listConversations(afterId: string | null, limit: number): Conversation[];
 
   getMessage(id: string): Message | null;
   findMessageByWaId(waMessageId: string): Message | null;
+  /** Inserts, or updates what may change later: wamid, status, error, pricing and media. */
   saveMessage(message: Message): void;
+  /** Messages with rowid > afterRowid, ordered by rowid. */
+  listMessages(afterRowid: number, limit: number): MessageRow[];
 
+  getTemplate(key: string): Template | null;
+  saveTemplate(template: Template): void;
+  listTemplates(): Template[];
+
+  getPhoneNumber(id: string): PhoneNumber | null;
+  /** The known business number with this display number (compared on digits only). */
+  findPhoneNumberByDisplay(displayPhoneNumber: string): PhoneNumber | null;
+  savePhoneNumber(phoneNumber: PhoneNumber): void;
+  listPhoneNumbers(): PhoneNumber[];
+
+  /** Stores an alert; false (and nothing stored) when an alert with its id exists already. */
+  insertAlert(alert: Alert): boolean;
+
+  /** Keeps a status until its message is known; the same status parked twice is kept once. */
   parkStatus(update: StatusUpdate, receivedAt: number): void;
   /** Removes and returns the statuses parked for this wamid, in arrival order. */
   takeParkedStatuses(waMessageId: string): StatusUpdate[];
 
-  saveUnrecognizedWebhook(body: Buffer, reason: string, receivedAt: number): void;
+  /**
+   * Keeps a correctly signed body the relay could not (fully) apply, and raises the admin alert that
+   * names its row, in one transaction: nothing is kept raw without an admin hearing of it. The same
+   * bytes delivered again are neither kept nor announced twice.
+   */
+  saveUnrecognizedWebhook(body: Buffer, reason: string, receivedAt: number): KeptWebhook;
 
   getMutation(mutationId: string): MutationRecord | null;
   insertMutation(record: MutationRecord): void;

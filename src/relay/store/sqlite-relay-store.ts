@@ -1,13 +1,15 @@
 // The relay's store in one SQLite file (WAL, synchronous=FULL: a webhook answered 200 survives a
 // power cut). Rows are mapped back to domain objects through the shared zod schemas, so a damaged
 // row fails loudly instead of travelling to consoles.
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
-  agentSchema,
+  alertSchema,
   conversationSchema,
   messageSchema,
-  type Agent,
+  phoneNumberSchema,
+  templateSchema,
   type Conversation,
   type Message,
 } from '../../shared/domain.ts';
@@ -16,7 +18,9 @@ import {
   relayEventSchema,
   type CommandResult,
   type RelayEvent,
+  type RelayEventType,
 } from '../../shared/protocol.ts';
+import { unrecognizedWebhookAlert } from '../catalog/alerts.ts';
 import { statusUpdateSchema, type StatusUpdate } from '../messages/status-update.ts';
 import { migrate } from './migrate.ts';
 import type {
@@ -40,6 +44,7 @@ interface ConversationRow {
   window_expires_at: number | null;
   last_message_at: number;
   last_message_preview: string;
+  referral_json: string | null;
 }
 
 interface MessageRow {
@@ -57,6 +62,8 @@ interface MessageRow {
   pricing_json: string | null;
   author_id: string | null;
   payload_json: string | null;
+  media_json: string | null;
+  context_json: string | null;
 }
 
 interface MutationRow {
@@ -70,6 +77,9 @@ interface MutationRow {
 const jsonOrNull = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
 const parseJsonOrNull = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 const mutationStateSchema = z.enum(['executing', 'done']);
+/** Display numbers are compared on their digits: Meta writes them with or without + and spaces. */
+const displayDigits = (display: string | null): string | null =>
+  display === null ? null : display.replace(/\D/g, '') || null;
 
 function toConversation(row: ConversationRow): Conversation {
   return conversationSchema.parse({
@@ -87,6 +97,7 @@ function toConversation(row: ConversationRow): Conversation {
     windowExpiresAt: row.window_expires_at,
     lastMessageAt: row.last_message_at,
     lastMessagePreview: row.last_message_preview,
+    referral: parseJsonOrNull(row.referral_json),
   });
 }
 
@@ -106,6 +117,8 @@ function toMessage(row: MessageRow): Message {
     pricing: parseJsonOrNull(row.pricing_json),
     authorId: row.author_id,
     payload: parseJsonOrNull(row.payload_json),
+    media: parseJsonOrNull(row.media_json),
+    context: parseJsonOrNull(row.context_json),
   });
 }
 
@@ -140,45 +153,79 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
     ),
     readEvents: db.prepare<
       [number, number],
-      { seq: number; phone_number_id: string | null; event_json: string }
-    >('SELECT seq, phone_number_id, event_json FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
-    insertAgent: db.prepare<[string, string, string, string, string, number]>(
-      'INSERT INTO agents (id, name, role, numbers_json, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    agentByTokenHash: db.prepare<[string], { id: string; name: string; role: string; numbers_json: string }>(
-      'SELECT id, name, role, numbers_json FROM agents WHERE token_hash = ?',
-    ),
+      { seq: number; type: string; phone_number_id: string | null; event_json: string }
+    >('SELECT seq, type, phone_number_id, event_json FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
     conversation: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+    conversationByWaId: db.prepare<[string, string], ConversationRow>(
+      'SELECT * FROM conversations WHERE phone_number_id = ? AND customer_wa_id = ? ORDER BY rowid LIMIT 1',
+    ),
+    conversationByUserId: db.prepare<[string, string], ConversationRow>(
+      'SELECT * FROM conversations WHERE phone_number_id = ? AND customer_user_id = ? ORDER BY rowid LIMIT 1',
+    ),
     saveConversation: db.prepare<[ConversationRow]>(`
       INSERT INTO conversations (id, phone_number_id, customer_key, customer_wa_id, customer_user_id, customer_name,
-        status, assignee_id, last_inbound_at, window_expires_at, last_message_at, last_message_preview)
+        status, assignee_id, last_inbound_at, window_expires_at, last_message_at, last_message_preview, referral_json)
       VALUES (@id, @phone_number_id, @customer_key, @customer_wa_id, @customer_user_id, @customer_name,
-        @status, @assignee_id, @last_inbound_at, @window_expires_at, @last_message_at, @last_message_preview)
+        @status, @assignee_id, @last_inbound_at, @window_expires_at, @last_message_at, @last_message_preview,
+        @referral_json)
       ON CONFLICT (id) DO UPDATE SET
         customer_wa_id = excluded.customer_wa_id, customer_user_id = excluded.customer_user_id,
         customer_name = excluded.customer_name, status = excluded.status, assignee_id = excluded.assignee_id,
         last_inbound_at = excluded.last_inbound_at, window_expires_at = excluded.window_expires_at,
-        last_message_at = excluded.last_message_at, last_message_preview = excluded.last_message_preview`),
+        last_message_at = excluded.last_message_at, last_message_preview = excluded.last_message_preview,
+        referral_json = excluded.referral_json`),
+    conversationsAfter: db.prepare<[string, number], ConversationRow>(
+      'SELECT * FROM conversations WHERE id > ? ORDER BY id LIMIT ?',
+    ),
     message: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?'),
     messageByWaId: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE wa_message_id = ?'),
     saveMessage: db.prepare<[MessageRow]>(`
       INSERT INTO messages (id, conversation_id, phone_number_id, direction, type, text, wa_message_id, timestamp,
-        status, status_at, error_json, pricing_json, author_id, payload_json)
+        status, status_at, error_json, pricing_json, author_id, payload_json, media_json, context_json)
       VALUES (@id, @conversation_id, @phone_number_id, @direction, @type, @text, @wa_message_id, @timestamp,
-        @status, @status_at, @error_json, @pricing_json, @author_id, @payload_json)
+        @status, @status_at, @error_json, @pricing_json, @author_id, @payload_json, @media_json, @context_json)
       ON CONFLICT (id) DO UPDATE SET
         wa_message_id = excluded.wa_message_id, status = excluded.status, status_at = excluded.status_at,
-        error_json = excluded.error_json, pricing_json = excluded.pricing_json`),
-    parkStatus: db.prepare<[string, string, number]>(
-      'INSERT INTO pending_statuses (wa_message_id, status_json, received_at) VALUES (?, ?, ?)',
+        error_json = excluded.error_json, pricing_json = excluded.pricing_json, media_json = excluded.media_json`),
+    messagesAfter: db.prepare<[number, number], MessageRow & { rowid: number }>(
+      'SELECT rowid, * FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?',
     ),
+    template: db.prepare<[string], string>('SELECT template_json FROM templates WHERE key = ?').pluck(),
+    saveTemplate: db.prepare<[string, string]>(
+      'INSERT INTO templates (key, template_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET template_json = excluded.template_json',
+    ),
+    templates: db.prepare<[], string>('SELECT template_json FROM templates ORDER BY key').pluck(),
+    phoneNumber: db
+      .prepare<[string], string>('SELECT phone_number_json FROM phone_numbers WHERE id = ?')
+      .pluck(),
+    phoneNumberByDisplay: db
+      .prepare<[string], string>(
+        'SELECT phone_number_json FROM phone_numbers WHERE display_digits = ? ORDER BY id LIMIT 1',
+      )
+      .pluck(),
+    savePhoneNumber: db.prepare<[string, string | null, string]>(`
+      INSERT INTO phone_numbers (id, display_digits, phone_number_json) VALUES (?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET
+        display_digits = excluded.display_digits, phone_number_json = excluded.phone_number_json`),
+    phoneNumbers: db.prepare<[], string>('SELECT phone_number_json FROM phone_numbers ORDER BY id').pluck(),
+    insertAlert: db.prepare<[string, string, number, string]>(
+      'INSERT INTO alerts (id, kind, at, alert_json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ),
+    // A duplicate delivery of the same status while its message is still unknown is kept once.
+    parkStatus: db.prepare<[string, string, number, string, string]>(`
+      INSERT INTO pending_statuses (wa_message_id, status_json, received_at)
+      SELECT ?, ?, ? WHERE NOT EXISTS (
+        SELECT 1 FROM pending_statuses WHERE wa_message_id = ? AND status_json = ?)`),
     parkedStatuses: db.prepare<[string], { status_json: string }>(
       'SELECT status_json FROM pending_statuses WHERE wa_message_id = ? ORDER BY id',
     ),
     deleteParkedStatuses: db.prepare<[string]>('DELETE FROM pending_statuses WHERE wa_message_id = ?'),
-    saveUnrecognized: db.prepare<[number, string, Buffer]>(
-      'INSERT INTO unrecognized_webhooks (received_at, reason, body) VALUES (?, ?, ?)',
+    saveUnrecognized: db.prepare<[number, string, Buffer, string]>(
+      'INSERT INTO unrecognized_webhooks (received_at, reason, body, body_sha256) VALUES (?, ?, ?, ?) ON CONFLICT (body_sha256) DO NOTHING',
     ),
+    unrecognizedBySha: db
+      .prepare<[string], number>('SELECT id FROM unrecognized_webhooks WHERE body_sha256 = ?')
+      .pluck(),
     mutation: db.prepare<[string], MutationRow>('SELECT * FROM mutations WHERE mutation_id = ?'),
     insertMutation: db.prepare<[string, string, string, string | null, number]>(
       'INSERT INTO mutations (mutation_id, agent_id, state, result_json, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -193,6 +240,18 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
   // Events appended by the transaction in progress, announced once it commits.
   let uncommitted: StoredEvent[] = [];
   const runInTransaction = db.transaction((fn: () => unknown) => fn());
+  // The type column is only ever written by appendEvent, from an event the protocol schema accepted.
+  const toStoredEvent = (row: {
+    seq: number;
+    type: string;
+    phone_number_id: string | null;
+    event_json: string;
+  }): StoredEvent => ({
+    seq: row.seq,
+    type: row.type as RelayEventType,
+    phoneNumberId: row.phone_number_id,
+    json: row.event_json,
+  });
 
   const store: SqliteRelayStore = {
     database: db,
@@ -224,39 +283,15 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
       const event = relayEventSchema.parse({ ...input, seq });
       const json = JSON.stringify(event);
       sql.insertEvent.run(seq, event.type, event.phoneNumberId, event.at, json);
-      uncommitted.push({ seq, phoneNumberId: event.phoneNumberId, json });
+      uncommitted.push({ seq, type: event.type, phoneNumberId: event.phoneNumberId, json });
       return event;
     },
 
     readEvents(afterSeq, limit) {
-      return sql.readEvents
-        .all(afterSeq, limit)
-        .map((row) => ({ seq: row.seq, phoneNumberId: row.phone_number_id, json: row.event_json }));
+      return sql.readEvents.all(afterSeq, limit).map(toStoredEvent);
     },
 
     headSeq: () => sql.headSeq.get()!,
-
-    insertAgent(agent: Agent, tokenHash, createdAt) {
-      sql.insertAgent.run(
-        agent.id,
-        agent.name,
-        agent.role,
-        JSON.stringify(agent.numbers),
-        tokenHash,
-        createdAt,
-      );
-    },
-
-    findAgentByTokenHash(tokenHash) {
-      const row = sql.agentByTokenHash.get(tokenHash);
-      if (row === undefined) return null;
-      return agentSchema.parse({
-        id: row.id,
-        name: row.name,
-        role: row.role,
-        numbers: JSON.parse(row.numbers_json) as unknown,
-      });
-    },
 
     getConversation(id) {
       const row = sql.conversation.get(id);
@@ -277,7 +312,19 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
         window_expires_at: c.windowExpiresAt,
         last_message_at: c.lastMessageAt,
         last_message_preview: c.lastMessagePreview,
+        referral_json: jsonOrNull(c.referral),
       });
+    },
+
+    findConversationByCustomer(phoneNumberId, { waId, userId }) {
+      const row =
+        (waId === null ? undefined : sql.conversationByWaId.get(phoneNumberId, waId)) ??
+        (userId === null ? undefined : sql.conversationByUserId.get(phoneNumberId, userId));
+      return row === undefined ? null : toConversation(row);
+    },
+
+    listConversations(afterId, limit) {
+      return sql.conversationsAfter.all(afterId ?? '', limit).map(toConversation);
     },
 
     getMessage(id) {
@@ -306,11 +353,54 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
         pricing_json: jsonOrNull(m.pricing),
         author_id: m.authorId,
         payload_json: jsonOrNull(m.payload),
+        media_json: jsonOrNull(m.media),
+        context_json: jsonOrNull(m.context),
       });
     },
 
+    listMessages(afterRowid, limit) {
+      return sql.messagesAfter
+        .all(afterRowid, limit)
+        .map((row) => ({ rowid: row.rowid, message: toMessage(row) }));
+    },
+
+    getTemplate(key) {
+      const json = sql.template.get(key);
+      return json === undefined ? null : templateSchema.parse(JSON.parse(json));
+    },
+
+    saveTemplate(template) {
+      sql.saveTemplate.run(template.key, JSON.stringify(templateSchema.parse(template)));
+    },
+
+    listTemplates: () => sql.templates.all().map((json) => templateSchema.parse(JSON.parse(json))),
+
+    getPhoneNumber(id) {
+      const json = sql.phoneNumber.get(id);
+      return json === undefined ? null : phoneNumberSchema.parse(JSON.parse(json));
+    },
+
+    findPhoneNumberByDisplay(displayPhoneNumber) {
+      const digits = displayDigits(displayPhoneNumber);
+      const json = digits === null ? undefined : sql.phoneNumberByDisplay.get(digits);
+      return json === undefined ? null : phoneNumberSchema.parse(JSON.parse(json));
+    },
+
+    savePhoneNumber(phoneNumber) {
+      const valid = phoneNumberSchema.parse(phoneNumber);
+      sql.savePhoneNumber.run(valid.id, displayDigits(valid.displayPhoneNumber), JSON.stringify(valid));
+    },
+
+    listPhoneNumbers: () => sql.phoneNumbers.all().map((json) => phoneNumberSchema.parse(JSON.parse(json))),
+
+    insertAlert(alert) {
+      const valid = alertSchema.parse(alert);
+      return sql.insertAlert.run(valid.id, valid.kind, valid.at, JSON.stringify(valid)).changes > 0;
+    },
+
     parkStatus(update: StatusUpdate, receivedAt) {
-      sql.parkStatus.run(update.waMessageId, JSON.stringify(update), receivedAt);
+      const json = JSON.stringify(update);
+      sql.parkStatus.run(update.waMessageId, json, receivedAt, update.waMessageId, json);
     },
 
     takeParkedStatuses(waMessageId) {
@@ -320,7 +410,22 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
     },
 
     saveUnrecognizedWebhook(body, reason, receivedAt) {
-      sql.saveUnrecognized.run(receivedAt, reason, body);
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      return store.transaction(() => {
+        const inserted = sql.saveUnrecognized.run(receivedAt, reason, body, sha256);
+        if (inserted.changes === 0) return { id: sql.unrecognizedBySha.get(sha256)!, alreadyKept: true };
+        const id = Number(inserted.lastInsertRowid);
+        const alert = unrecognizedWebhookAlert({
+          rowId: id,
+          reason,
+          bytes: body.length,
+          sha256,
+          at: receivedAt,
+        });
+        store.insertAlert(alert);
+        store.appendEvent({ type: 'alert.raised', at: receivedAt, phoneNumberId: null, alert });
+        return { id, alreadyKept: false };
+      });
     },
 
     getMutation(mutationId) {

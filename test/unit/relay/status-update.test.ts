@@ -27,6 +27,7 @@ const status = (name: StatusUpdate['status'], extra: Partial<StatusUpdate> = {})
   status: name,
   timestamp: 2_000,
   bizOpaqueCallbackData: 'mut_0001_abcdef',
+  recipientUserId: null,
   error: null,
   pricing: null,
   ...extra,
