@@ -5,6 +5,7 @@ import { CodedError } from '../../shared/result.ts';
 import { initialSchema } from './migrations/001-initial.ts';
 import { catalogSchema } from './migrations/002-catalog.ts';
 import { mediaSchema } from './migrations/003-media.ts';
+import { agentsHorizonSchema } from './migrations/004-agents-horizon.ts';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,12 @@ export interface Migration {
 }
 
 /** In order; append new files here, never edit a released one. */
-export const migrations: readonly Migration[] = [initialSchema, catalogSchema, mediaSchema];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  catalogSchema,
+  mediaSchema,
+  agentsHorizonSchema,
+];
 
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations): void {
   const current = Number(db.pragma('user_version', { simple: true }));

@@ -2,7 +2,7 @@
 // log stored (serialized once, shared by every console), and frames stay under the frame size limit.
 import type { Agent } from '../../shared/domain.ts';
 import { MAX_FRAME_BYTES } from '../../shared/protocol.ts';
-import { canSeeNumber } from '../agents/visibility.ts';
+import { canSeeEvent } from '../agents/visibility.ts';
 import type { StoredEvent } from '../store/relay-store.ts';
 
 /** Room left for the frame's own keys around the events. */
@@ -25,7 +25,7 @@ export function eventFrames(
   let batchBytes = 0;
   let coveredSeq = 0;
   for (const event of events) {
-    if (canSeeNumber(agent, event.phoneNumberId)) {
+    if (canSeeEvent(agent, event)) {
       const bytes = Buffer.byteLength(event.json) + 1;
       if (batch.length > 0 && batchBytes + bytes > budget) {
         frames.push(eventsFrame(batch, coveredSeq));

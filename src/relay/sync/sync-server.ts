@@ -1,10 +1,11 @@
-// The WebSocket side of the relay: authenticates consoles at the upgrade (a bad token never gets a
-// socket), fans committed events out to every live connection, and keeps connections honest with
-// heartbeats.
+// The WebSocket side of the relay: authenticates consoles at the upgrade (a bad or revoked token never
+// gets a socket), fans committed events out to every live connection, keeps connections honest with
+// heartbeats, and applies agent changes (revocation, visibility) to the connections already open.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES, SYNC_PATH, closeCodes } from '../../shared/protocol.ts';
+import type { AgentStore } from '../agents/agent-store.ts';
 import { authenticateAgent } from '../agents/agents.ts';
 import { SyncConnection, type ConnectionDeps } from './connection.ts';
 
@@ -12,9 +13,19 @@ export const HEARTBEAT_INTERVAL_MS = 15_000;
 /** How long a graceful close waits for consoles to answer the close frame. */
 const CLOSE_GRACE_MS = 2_000;
 
+export interface SyncServerDeps extends ConnectionDeps {
+  agents: AgentStore;
+  /** Calls back when agents may have been changed by another process; returns the stop function. */
+  watchAgents(onChange: () => void): () => void;
+  /** Default HEARTBEAT_INTERVAL_MS; tests shorten it. */
+  heartbeatIntervalMs?: number;
+}
+
 export interface SyncServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly connectionCount: number;
+  /** Re-reads the agents of open connections: revoked ones are closed, changed visibility rebuilds. */
+  refreshAgents(): void;
   /** Refuses new connections and closes the open ones with `shuttingDown`. */
   close(): Promise<void>;
 }
@@ -27,7 +38,7 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string, message: 
   );
 }
 
-export function createSyncServer(deps: ConnectionDeps): SyncServer {
+export function createSyncServer(deps: SyncServerDeps): SyncServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const connections = new Set<SyncConnection>();
   let closing = false;
@@ -43,9 +54,20 @@ export function createSyncServer(deps: ConnectionDeps): SyncServer {
     }
   });
 
+  const refreshAgents = (): void => {
+    for (const connection of connections) {
+      try {
+        connection.updateAgent(deps.agents.get(connection.agent.id));
+      } catch (error) {
+        deps.logger.error({ err: error, agentId: connection.agent.id }, 'could not refresh an agent');
+      }
+    }
+  };
+  const stopWatching = deps.watchAgents(refreshAgents);
+
   const heartbeat = setInterval(() => {
     for (const connection of connections) connection.heartbeat();
-  }, HEARTBEAT_INTERVAL_MS);
+  }, deps.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
 
   return {
@@ -55,8 +77,8 @@ export function createSyncServer(deps: ConnectionDeps): SyncServer {
       if (path !== SYNC_PATH)
         return refuseUpgrade(socket, 404, 'Not Found', `No WebSocket endpoint at ${path}`);
       if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable', 'The relay is shutting down');
-      const agent = authenticateAgent(deps.store, request.headers.authorization);
-      if (agent === null) {
+      const record = authenticateAgent(deps.agents, request.headers.authorization);
+      if (record === null) {
         return refuseUpgrade(
           socket,
           401,
@@ -65,7 +87,7 @@ export function createSyncServer(deps: ConnectionDeps): SyncServer {
         );
       }
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = new SyncConnection(ws, agent, deps);
+        const connection = new SyncConnection(ws, record, deps);
         connections.add(connection);
         ws.on('close', () => connections.delete(connection));
       });
@@ -75,9 +97,12 @@ export function createSyncServer(deps: ConnectionDeps): SyncServer {
       return connections.size;
     },
 
+    refreshAgents,
+
     async close() {
       closing = true;
       clearInterval(heartbeat);
+      stopWatching();
       unsubscribe();
       const open = [...connections];
       const grace = setTimeout(() => open.forEach((connection) => connection.terminate()), CLOSE_GRACE_MS);

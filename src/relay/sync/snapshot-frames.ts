@@ -1,0 +1,90 @@
+// `snapshot` frames: the state one agent may see (its numbers, the templates, its conversations and
+// their messages), read from the store page by page and packed into frames under the size limit.
+// A generator, so the sync connection reads the next page only once the last frame was written:
+// memory per console stays at one page and one frame, however large the store.
+import type { Agent } from '../../shared/domain.ts';
+import { MAX_FRAME_BYTES } from '../../shared/protocol.ts';
+import { canSeeNumber } from '../agents/visibility.ts';
+import type { RelayStore } from '../store/relay-store.ts';
+
+/** Room left for the frame's own keys around the items. */
+const FRAME_BUDGET = MAX_FRAME_BYTES - 1024;
+/** Rows read from the store at a time. */
+export const SNAPSHOT_PAGE_SIZE = 500;
+
+type Kind = 'conversations' | 'messages' | 'templates' | 'phoneNumbers';
+const KINDS: readonly Kind[] = ['conversations', 'messages', 'templates', 'phoneNumbers'];
+
+/** Collects serialized items and hands out a frame whenever the next item would not fit. */
+class FramePacker {
+  readonly #budget: number;
+  #items: Record<Kind, string[]> = { conversations: [], messages: [], templates: [], phoneNumbers: [] };
+  #bytes = 0;
+  #count = 0;
+
+  constructor(budget: number) {
+    this.#budget = budget;
+  }
+
+  /** Adds one item; returns the frame it completed, if any. */
+  add(kind: Kind, item: unknown): string | null {
+    const json = JSON.stringify(item);
+    const bytes = Buffer.byteLength(json) + 1;
+    const full = this.#count > 0 && this.#bytes + bytes > this.#budget ? this.flush() : null;
+    this.#items[kind].push(json);
+    this.#bytes += bytes;
+    this.#count += 1;
+    return full;
+  }
+
+  /** The frame of what was collected (null when nothing was). */
+  flush(): string | null {
+    if (this.#count === 0) return null;
+    const lists = KINDS.map((kind) => `"${kind}":[${this.#items[kind].join(',')}]`);
+    this.#items = { conversations: [], messages: [], templates: [], phoneNumbers: [] };
+    this.#bytes = 0;
+    this.#count = 0;
+    return `{"type":"snapshot",${lists.join(',')}}`;
+  }
+}
+
+/**
+ * The snapshot frames of what `agent` may see. Numbers and templates come first, then conversations,
+ * then messages, so a console never holds a message whose conversation it has not got yet.
+ */
+export function* snapshotFrames(
+  store: RelayStore,
+  agent: Agent,
+  budget: number = FRAME_BUDGET,
+): Generator<string, void, undefined> {
+  const packer = new FramePacker(budget);
+  function* add(kind: Kind, item: unknown): Generator<string, void, undefined> {
+    const frame = packer.add(kind, item);
+    if (frame !== null) yield frame;
+  }
+
+  for (const phoneNumber of store.listPhoneNumbers())
+    if (canSeeNumber(agent, phoneNumber.id)) yield* add('phoneNumbers', phoneNumber);
+  for (const template of store.listTemplates()) yield* add('templates', template);
+
+  for (let afterId: string | null = null; ;) {
+    const page = store.listConversations(afterId, SNAPSHOT_PAGE_SIZE);
+    for (const conversation of page)
+      if (canSeeNumber(agent, conversation.phoneNumberId)) yield* add('conversations', conversation);
+    const last = page.at(-1);
+    if (last === undefined || page.length < SNAPSHOT_PAGE_SIZE) break;
+    afterId = last.id;
+  }
+
+  for (let afterRowid = 0; ;) {
+    const page = store.listMessages(afterRowid, SNAPSHOT_PAGE_SIZE);
+    for (const { message } of page)
+      if (canSeeNumber(agent, message.phoneNumberId)) yield* add('messages', message);
+    const last = page.at(-1);
+    if (last === undefined || page.length < SNAPSHOT_PAGE_SIZE) break;
+    afterRowid = last.rowid;
+  }
+
+  const rest = packer.flush();
+  if (rest !== null) yield rest;
+}
