@@ -2,16 +2,26 @@
 // most once per client mutation, and a WebSocket stream of events to every console.
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../shared/clock.ts';
+import { OffsetClock, systemClock, type Clock } from '../shared/clock.ts';
 import type { Agent } from '../shared/domain.ts';
 import { CodedError } from '../shared/result.ts';
-import { createAgent, type NewAgentInput } from './agents/agents.ts';
+import { createAgentStore, type AgentRecord } from './agents/agent-store.ts';
+import { watchExternalCommits } from './agents/agent-watch.ts';
+import {
+  changeAgentAccess,
+  createAgent,
+  revokeAgent,
+  type AccessChangeInput,
+  type NewAgentInput,
+} from './agents/agents.ts';
 import { createCommandRunner, settleInterruptedMutations } from './commands/command-runner.ts';
 import type { RelayConfig } from './config.ts';
 import { createGraphClient } from './graph/graph-client.ts';
 import { createRelayHttpServer } from './http/server.ts';
 import { createRelayLogger } from './logger.ts';
+import { startMediaService } from './media/media-service.ts';
 import { openSqliteRelayStore } from './store/sqlite-relay-store.ts';
+import { createLogHorizon } from './sync/log-horizon.ts';
 import { createSyncServer } from './sync/sync-server.ts';
 
 export { loadRelayConfig, type RelayConfig } from './config.ts';
@@ -22,13 +32,20 @@ export interface Relay {
   readonly port: number;
   /** Creates an agent; the token is returned once and stored only as a hash. */
   createAgent(input: NewAgentInput): { agent: Agent; token: string };
+  /** Revokes an agent's token; its open consoles are closed with `closeCodes.revoked`. */
+  revokeAgent(agentId: string): AgentRecord;
+  /** Changes an agent's numbers and/or role; its open consoles rebuild from a snapshot. */
+  changeAgentAccess(agentId: string, change: AccessChangeInput): AgentRecord;
   /** Graceful: stops accepting, finishes in-flight webhooks and sends, closes sockets and the database. */
   close(): Promise<void>;
 }
 
 export interface RelayDeps {
+  /** The relay's time source; an OffsetClock is used as is, so whoever shares it follows the clock control. */
   clock?: Clock;
   logger?: Logger;
+  /** How often consoles are pinged (default 15 s); tests shorten it. */
+  heartbeatIntervalMs?: number;
 }
 
 /** Connections still open this long after close() began are cut. */
@@ -37,7 +54,8 @@ const CLOSE_GRACE_MS = 5_000;
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Promise<Relay> {
-  const clock = deps.clock ?? systemClock;
+  // The demo/test clock control moves this offset (src/relay/control).
+  const clock = deps.clock instanceof OffsetClock ? deps.clock : new OffsetClock(deps.clock ?? systemClock);
   const logger = deps.logger ?? createRelayLogger(config.logLevel);
   const store = openSqliteRelayStore(config.dbPath);
   const graph = createGraphClient({
@@ -51,8 +69,23 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   if (interrupted > 0)
     logger.warn({ interrupted }, 'sends interrupted by the last stop are marked unknown (never resent)');
 
+  const agents = createAgentStore(store.database);
+  const media = await startMediaService({ config, store, agents, clock, logger });
+  const horizon = createLogHorizon({ store, clock, logger, horizonDays: config.eventHorizonDays });
+  horizon.pruneAll();
+  horizon.start();
+
   const runner = createCommandRunner(context);
-  const sync = createSyncServer({ store, runner, clock, logger });
+  const sync = createSyncServer({
+    store,
+    agents,
+    horizon,
+    runner,
+    clock,
+    logger,
+    watchAgents: (onChange) => watchExternalCommits(store.database, onChange),
+    ...(deps.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: deps.heartbeatIntervalMs }),
+  });
   const server = createRelayHttpServer({
     store,
     clock,
@@ -60,6 +93,9 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     appSecret: config.appSecret,
     verifyToken: config.verifyToken,
     maxWebhookBytes: config.maxWebhookBytes,
+    agents,
+    controlClock: config.controlEnabled ? clock : null,
+    media,
   });
   server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
 
@@ -72,6 +108,8 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
       });
     });
   } catch (error) {
+    await media.stop();
+    await horizon.stop();
     store.close();
     throw new CodedError(
       'LISTEN_FAILED',
@@ -94,6 +132,8 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await runner.drain();
     await sync.close();
+    await media.stop();
+    await horizon.stop();
     server.closeIdleConnections();
     await serverClosed;
     clearTimeout(cut);
@@ -105,7 +145,17 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     url,
     port,
     createAgent(input) {
-      return createAgent(store, clock, input);
+      return createAgent(agents, clock, input);
+    },
+    revokeAgent(agentId) {
+      const record = revokeAgent(agents, clock, agentId);
+      sync.refreshAgents();
+      return record;
+    },
+    changeAgentAccess(agentId, change) {
+      const record = changeAgentAccess(agents, clock, agentId, change);
+      sync.refreshAgents();
+      return record;
     },
     close() {
       closing ??= shutDown();

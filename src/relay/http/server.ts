@@ -1,10 +1,19 @@
 // The relay's HTTP routes. WebSocket upgrades (GET /v1/sync) are handed to the sync server by index.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { OffsetClock } from '../../shared/clock.ts';
+import type { AgentStore } from '../agents/agent-store.ts';
 import { authenticateAgent } from '../agents/agents.ts';
+import { CLOCK_CONTROL_PATH, handleClockControl } from '../control/clock-control.ts';
+import { MEDIA_PATH_PREFIX, type MediaService } from '../media/media-service.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleWebhookDelivery, handleWebhookVerification, type WebhookDeps } from './webhook-routes.ts';
 
-export type HttpDeps = WebhookDeps;
+export type HttpDeps = WebhookDeps & {
+  agents: AgentStore;
+  /** The relay's clock when the demo/test controls are on (`controlEnabled`), else null. */
+  controlClock: OffsetClock | null;
+  media: Pick<MediaService, 'handleRequest'>;
+};
 
 function methodNotAllowed(response: ServerResponse, allow: string): void {
   sendError(response, 405, 'METHOD_NOT_ALLOWED', `Use ${allow}`, { allow });
@@ -20,7 +29,7 @@ async function route(request: IncomingMessage, response: ServerResponse, deps: H
       return methodNotAllowed(response, 'GET, POST');
     case '/v1/me': {
       if (method !== 'GET') return methodNotAllowed(response, 'GET');
-      const agent = authenticateAgent(deps.store, request.headers.authorization);
+      const agent = authenticateAgent(deps.agents, request.headers.authorization)?.agent ?? null;
       if (agent === null) {
         return sendError(
           response,
@@ -34,10 +43,13 @@ async function route(request: IncomingMessage, response: ServerResponse, deps: H
       }
       return sendJson(response, 200, { agent, serverTime: deps.clock.now() });
     }
+    case CLOCK_CONTROL_PATH:
+      return handleClockControl(request, response, deps.controlClock);
     case '/healthz':
       if (method !== 'GET') return methodNotAllowed(response, 'GET');
       return sendJson(response, 200, { status: 'ok' });
     default:
+      if (url.pathname.startsWith(MEDIA_PATH_PREFIX)) return deps.media.handleRequest(request, response, url);
       return sendError(response, 404, 'NOT_FOUND', `Nothing at ${url.pathname}`);
   }
 }
