@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OffsetClock } from '../shared/clock.ts';
 import { startRelay, type Relay } from '../relay/index.ts';
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { startDemoCustomers } from '../simulator/demo-customers.ts';
@@ -49,30 +50,37 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const appSecret = secret();
   const accessToken = secret();
 
+  // One clock for Meta and the relay: the relay's time control (POST /_control/clock) moves both,
+  // so a demo can show a window closing without waiting 24 hours.
+  const clock = new OffsetClock();
   const simulator = await startSimulator({
+    clock,
     appSecret,
     accessToken,
     wabaId: DEMO_BUSINESS.wabaId,
     phoneNumbers: DEMO_BUSINESS.phoneNumbers,
     autoStatuses: options.autoStatuses ?? true,
   });
-  const relay = await startRelay({
-    host: '127.0.0.1',
-    port: 0,
-    dbPath: join(dataDir, DEMO_DATABASES[0]!),
-    mediaDir: join(dataDir, 'media'),
-    appSecret,
-    verifyToken: secret(),
-    accessToken,
-    graphBaseUrl: simulator.url,
-    graphVersion: simulator.graphVersion,
-    wabaId: DEMO_BUSINESS.wabaId,
-    maxWebhookBytes: 1024 * 1024,
-    graphTimeoutMs: 15_000,
-    eventHorizonDays: 30,
-    controlEnabled: true,
-    logLevel: 'warn',
-  });
+  const relay = await startRelay(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      dbPath: join(dataDir, DEMO_DATABASES[0]!),
+      mediaDir: join(dataDir, 'media'),
+      appSecret,
+      verifyToken: secret(),
+      accessToken,
+      graphBaseUrl: simulator.url,
+      graphVersion: simulator.graphVersion,
+      wabaId: DEMO_BUSINESS.wabaId,
+      maxWebhookBytes: 1024 * 1024,
+      graphTimeoutMs: 15_000,
+      eventHorizonDays: 30,
+      controlEnabled: true,
+      logLevel: 'warn',
+    },
+    { clock },
+  );
   simulator.setWebhookUrl(`${relay.url}/webhook`);
 
   const { token } = relay.createAgent({ name: 'Agente demo', role: 'supervisor', numbers: 'all' });

@@ -8,12 +8,15 @@ export const childArgsSchema = z.object({
   clientId: z.string(),
   /** Stop inside the apply transaction at this many applied events (for the parent to kill). */
   pauseAtEvent: z.number().int().positive().nullable(),
+  /** Stop inside a snapshot page's transaction at this many rows of the rebuild (for the parent to kill). */
+  pauseAtSnapshotRow: z.number().int().positive().nullable().default(null),
 });
-export type ChildArgs = z.infer<typeof childArgsSchema>;
+export type ChildArgs = z.input<typeof childArgsSchema>;
 
 /** Parent -> child, one JSON line each on stdin. */
 export const childCommandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('reply'), conversationId: z.string(), text: z.string() }),
+  z.object({ cmd: z.literal('read'), conversationId: z.string() }),
   z.object({ cmd: z.literal('close') }),
 ]);
 export type ChildCommand = z.infer<typeof childCommandSchema>;
@@ -22,6 +25,7 @@ export type ChildCommand = z.infer<typeof childCommandSchema>;
 export const childLineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('paused'), applied: z.number() }),
+  z.object({ type: z.literal('paused_in_snapshot'), rows: z.number() }),
   /** The reply is in the outbox on disk. */
   z.object({
     type: z.literal('queued'),
@@ -30,6 +34,8 @@ export const childLineSchema = z.discriminatedUnion('type', [
     text: z.string(),
   }),
   z.object({ type: z.literal('refused'), conversationId: z.string(), code: z.string() }),
+  /** The conversation is marked read on disk. */
+  z.object({ type: z.literal('read'), conversationId: z.string() }),
   z.object({ type: z.literal('closed') }),
 ]);
 export type ChildLine = z.infer<typeof childLineSchema>;

@@ -1,10 +1,14 @@
 // A console core in its own process, for test/integration/console-crash.test.ts to SIGKILL.
 //
-// argv[2]: JSON {cachePath, relayUrl, token, clientId, pauseAtEvent}. With pauseAtEvent = n the
-// child stops inside the apply transaction at the n-th event it applies: it prints a `paused` line
-// and blocks (Atomics.wait) so the parent can kill it right there.
-// stdin lines: {"cmd":"reply","conversationId":..,"text":..} | {"cmd":"close"}
-// stdout lines (JSON): ready | paused | queued {mutationId, conversationId, text} | refused | closed
+// argv[2]: JSON {cachePath, relayUrl, token, clientId, pauseAtEvent, pauseAtSnapshotRow?}. With
+// pauseAtEvent = n the child stops inside the apply transaction at the n-th event it applies: it
+// prints a `paused` line and blocks (Atomics.wait) so the parent can kill it right there.
+// pauseAtSnapshotRow = n does the same at the n-th row of a rebuild from a snapshot
+// (`paused_in_snapshot`).
+// stdin lines: {"cmd":"reply","conversationId":..,"text":..} | {"cmd":"read","conversationId":..}
+// | {"cmd":"close"}
+// stdout lines (JSON): ready | paused | paused_in_snapshot | queued {mutationId, conversationId, text}
+// | refused | read | closed
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +19,11 @@ import { childArgsSchema, childCommandSchema, type ChildLine } from './console-c
 /** Written synchronously: the parent must see a line even if the next instant is a SIGKILL. */
 function report(line: ChildLine): void {
   writeSync(1, `${JSON.stringify(line)}\n`);
+}
+
+/** Holds the transaction open until the parent's SIGKILL arrives (it goes on after 30 s). */
+function blockForTheKill(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);
 }
 
 async function main(): Promise<void> {
@@ -31,8 +40,12 @@ async function main(): Promise<void> {
         applied += 1;
         if (applied !== args.pauseAtEvent) return;
         report({ type: 'paused', applied });
-        // Hold the transaction open until the parent's SIGKILL arrives (it goes on after 30 s).
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);
+        blockForTheKill();
+      },
+      insideSnapshotTransaction(rows) {
+        if (rows !== args.pauseAtSnapshotRow) return;
+        report({ type: 'paused_in_snapshot', rows });
+        blockForTheKill();
       },
     },
   });
@@ -60,6 +73,9 @@ async function main(): Promise<void> {
     const command = childCommandSchema.parse(JSON.parse(line));
     if (command.cmd === 'reply') {
       void reply(command.conversationId, command.text);
+    } else if (command.cmd === 'read') {
+      await core.markConversationRead({ conversationId: command.conversationId });
+      report({ type: 'read', conversationId: command.conversationId });
     } else {
       await core.close();
       report({ type: 'closed' });

@@ -1,6 +1,6 @@
 // Domain objects and event frames for console tests that feed the cache directly.
-import type { Conversation, Message } from '../../src/shared/domain.ts';
-import { conversationId, windowExpiry } from '../../src/shared/domain.ts';
+import type { Alert, Conversation, Message, PhoneNumber, Template } from '../../src/shared/domain.ts';
+import { conversationId, templateKey, windowExpiry } from '../../src/shared/domain.ts';
 import type { RelayEvent, ServerFrame } from '../../src/shared/protocol.ts';
 
 export const PHONE_NUMBER_ID = '106540352242922';
@@ -60,16 +60,86 @@ export function outboundFixture(
   });
 }
 
+export function templateFixture(name: string, overrides: Partial<Template> = {}): Template {
+  const language = overrides.language ?? 'es';
+  return {
+    key: templateKey(name, language),
+    id: `tmpl-${name}`,
+    name,
+    language,
+    status: 'APPROVED',
+    category: 'UTILITY',
+    quality: 'GREEN',
+    reason: null,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+export function phoneNumberFixture(overrides: Partial<PhoneNumber> = {}): PhoneNumber {
+  return {
+    id: PHONE_NUMBER_ID,
+    displayPhoneNumber: '+593 2 555 0100',
+    qualityEvent: null,
+    messagingLimit: 'TIER_1K',
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+export function alertFixture(id: string, overrides: Partial<Alert> = {}): Alert {
+  return {
+    id,
+    kind: 'account_update',
+    title: 'ACCOUNT_VIOLATION',
+    details: { event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM' } },
+    at: T0,
+    ...overrides,
+  };
+}
+
+/** A media-rich inbound message: every field a message can carry is set. */
+export function richInboundFixture(customer: string, id: string): Message {
+  return inboundFixture(customer, id, {
+    type: 'image',
+    text: 'Así llegó la caja',
+    payload: { image: { id: 'media-1', mime_type: 'image/jpeg', caption: 'Así llegó la caja' } },
+    media: {
+      id: 'media-1',
+      mimeType: 'image/jpeg',
+      sha256: 'n0+ZbGRx3PQyGO4KWvzS0QZ9TfWvUBPNiTwtuwq5dLM=',
+      fileSize: 48_213,
+      filename: null,
+      state: 'stored',
+      error: null,
+    },
+    context: { replyTo: 'wamid.quoted', forwarded: true, frequentlyForwarded: false },
+  });
+}
+
+export type FrameItem =
+  | { conversation: Conversation }
+  | { message: Message }
+  | { template: Template }
+  | { phoneNumber: PhoneNumber }
+  | { alert: Alert };
+
 /** An events frame numbering its events from `firstSeq`; the cursor is the last seq. */
-export function eventsFrame(
-  firstSeq: number,
-  items: ({ conversation: Conversation } | { message: Message })[],
-): Extract<ServerFrame, { type: 'events' }> {
+export function eventsFrame(firstSeq: number, items: FrameItem[]): Extract<ServerFrame, { type: 'events' }> {
   const events: RelayEvent[] = items.map((item, index) => {
     const base = { seq: firstSeq + index, at: T0, phoneNumberId: PHONE_NUMBER_ID };
-    return 'conversation' in item
-      ? { ...base, type: 'conversation.upserted', conversation: item.conversation }
-      : { ...base, type: 'message.upserted', message: item.message };
+    if ('conversation' in item) return { ...base, type: 'conversation.upserted', ...item };
+    if ('message' in item) return { ...base, type: 'message.upserted', ...item };
+    if ('template' in item) return { ...base, phoneNumberId: null, type: 'template.upserted', ...item };
+    if ('phoneNumber' in item) return { ...base, type: 'phone_number.upserted', ...item };
+    return { ...base, phoneNumberId: null, type: 'alert.raised', ...item };
   });
   return { type: 'events', events, cursor: firstSeq + items.length - 1 };
+}
+
+/** A snapshot page; lists left out are empty. */
+export function snapshotFrame(
+  page: Partial<Omit<Extract<ServerFrame, { type: 'snapshot' }>, 'type'>>,
+): Extract<ServerFrame, { type: 'snapshot' }> {
+  return { type: 'snapshot', conversations: [], messages: [], templates: [], phoneNumbers: [], ...page };
 }

@@ -7,15 +7,25 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CacheRepository } from '../../src/main/cache/cache-repository.ts';
 import { cacheMigrations } from '../../src/main/cache/migrations/index.ts';
-import { schemaVersion } from '../../src/main/cache/migrate.ts';
+import { initialSchema } from '../../src/main/cache/migrations/001-initial.ts';
+import { migrate, schemaVersion } from '../../src/main/cache/migrate.ts';
 import { openCacheDatabase } from '../../src/main/cache/open-cache.ts';
 import { applyEventsFrame } from '../../src/main/sync/apply-events.ts';
+import { Rebuild } from '../../src/main/sync/rebuild.ts';
+import type { Conversation, Message } from '../../src/shared/domain.ts';
 import type { CodedError } from '../../src/shared/result.ts';
+import { readCacheRows, unreadCounts, withoutLocalColumns } from '../helpers/console-cache-rows.ts';
 import {
+  alertFixture,
   conversationFixture,
   eventsFrame,
   inboundFixture,
   outboundFixture,
+  phoneNumberFixture,
+  richInboundFixture,
+  snapshotFrame,
+  T0,
+  templateFixture,
 } from '../helpers/console-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ventana-cache-'));
@@ -39,10 +49,51 @@ describe('cache migrations', () => {
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
       .pluck()
       .all();
-    expect(tables).toEqual(['conversations', 'messages', 'outbox', 'sync_state']);
+    expect(tables).toEqual([
+      'alerts',
+      'conversations',
+      'messages',
+      'outbox',
+      'phone_numbers',
+      'rebuild_seen',
+      'rebuild_unread',
+      'sync_state',
+      'templates',
+    ]);
     db.close();
     // Reopening runs nothing again (a rerun would fail on CREATE TABLE).
     openCacheDatabase(path).close();
+  });
+
+  it('upgrades a cache written by the first schema, keeping its rows, cursor and outbox', () => {
+    const path = join(dir, 'from-version-1.sqlite');
+    const old = new Database(path);
+    migrate(old, [initialSchema]);
+    old.exec(`
+      INSERT INTO conversations (id, phone_number_id, customer_key, customer_wa_id, customer_user_id,
+        customer_name, status, assignee_id, last_inbound_at, window_expires_at, last_message_at,
+        last_message_preview, unread_count)
+      VALUES ('pn:5939', 'pn', '5939', '5939', NULL, 'Rosa', 'open', NULL, 1, 86400001, 1, 'Hola', 3);
+      INSERT INTO messages (id, conversation_id, phone_number_id, direction, type, text, wa_message_id,
+        timestamp, status, status_at, error_json, pricing_json, author_id, payload_json)
+      VALUES ('wamid.old', 'pn:5939', 'pn', 'in', 'text', 'Hola', 'wamid.old', 1, 'received', NULL, NULL,
+        NULL, NULL, NULL);
+      INSERT INTO outbox (mutation_id, conversation_id, command_json, created_at, state, error_json, attempts)
+      VALUES ('mutationOldxx', 'pn:5939',
+        '{"kind":"send_text","conversationId":"pn:5939","text":"Buenas"}', 2, 'pending', NULL, 1);
+      INSERT INTO sync_state (key, value) VALUES ('cursor', '41');
+    `);
+    old.close();
+
+    const db = openCacheDatabase(path);
+    const repo = new CacheRepository(db);
+    expect(schemaVersion(db)).toBe(cacheMigrations.length);
+    expect(repo.getConversation('pn:5939')).toMatchObject({ unreadCount: 3, referral: null });
+    expect(repo.getMessage('wamid.old')).toMatchObject({ text: 'Hola', media: null, context: null });
+    expect(repo.pendingOutbox().map((row) => row.mutationId)).toEqual(['mutationOldxx']);
+    expect(repo.getCursor()).toBe(41);
+    expect(repo.getEpoch()).toBe(0);
+    db.close();
   });
 
   it('refuses a cache written by a newer schema instead of guessing', () => {
@@ -144,5 +195,261 @@ describe('applying event pages', () => {
     applyEventsFrame(reopened, frame);
     expect(reopened.getConversation(conversation.id)?.unreadCount).toBe(1);
     db.close();
+  });
+});
+
+describe('what the relay streams since the inbound work', () => {
+  it('keeps every field of a message and a conversation through the cache', () => {
+    const { repo, close } = freshCache();
+    const conversation: Conversation = conversationFixture('593991120001', {
+      customer: { key: 'CO.1234567890', waId: null, userId: 'CO.1234567890', name: 'Usuario' },
+      referral: {
+        sourceType: 'ad',
+        sourceId: '120201',
+        sourceUrl: 'https://fb.me/ventana-ad',
+        headline: 'Envíos gratis',
+        body: 'Solo esta semana',
+        ctwaClid: 'ARAkLkA8rmlFeiCktEJQ',
+        at: T0,
+      },
+    });
+    const inbound = richInboundFixture('593991120001', 'wamid.R1');
+    const failed: Message = outboundFixture('593991120001', 'mutationR2xx', {
+      status: 'failed',
+      statusAt: T0 + 5,
+      waMessageId: 'wamid.R2',
+      error: { code: 131047, title: 'Re-engagement message', message: 'More than 24 hours', details: 'x' },
+      pricing: { billable: true, category: 'service', type: 'regular', model: 'PMP' },
+      payload: { biz_opaque_callback_data: 'mutationR2xx' },
+      context: { replyTo: 'wamid.R1', forwarded: false, frequentlyForwarded: false },
+    });
+    applyEventsFrame(repo, eventsFrame(1, [{ conversation }, { message: inbound }, { message: failed }]));
+    expect(repo.getConversation(conversation.id)).toEqual({ ...conversation, unreadCount: 1 });
+    expect(repo.getMessage(inbound.id)).toEqual(inbound);
+    expect(repo.getMessage(failed.id)).toEqual(failed);
+
+    // A later state of the same message (the relay finished downloading its media) replaces it.
+    const retrying: Message = {
+      ...inbound,
+      media: { ...inbound.media!, state: 'pending', error: 'HTTP 500 from the media URL' },
+    };
+    applyEventsFrame(
+      repo,
+      eventsFrame(4, [{ message: retrying }, { conversation: { ...conversation, referral: null } }]),
+    );
+    expect(repo.getMessage(inbound.id)).toEqual(retrying);
+    expect(repo.getConversation(conversation.id)?.referral).toBeNull();
+    close();
+  });
+
+  it('stores templates, phone numbers and alerts idempotently, each update replacing the last', () => {
+    const { repo, close } = freshCache();
+    const frame = eventsFrame(1, [
+      { template: templateFixture('pedido_listo') },
+      { template: templateFixture('pedido_listo', { language: 'en' }) },
+      { phoneNumber: phoneNumberFixture() },
+      { alert: alertFixture('alert-1') },
+    ]);
+    applyEventsFrame(repo, frame);
+    applyEventsFrame(repo, frame);
+    expect(repo.catalog.listTemplates().map((t) => t.key)).toEqual(['pedido_listo:en', 'pedido_listo:es']);
+    expect(repo.catalog.listPhoneNumbers()).toEqual([phoneNumberFixture()]);
+    expect(repo.catalog.listAlerts(10)).toEqual([alertFixture('alert-1')]);
+    expect(repo.getCursor()).toBe(4);
+
+    const paused = templateFixture('pedido_listo', {
+      status: 'PAUSED',
+      quality: 'RED',
+      reason: 'Low quality',
+      updatedAt: T0 + 1,
+    });
+    const flagged = phoneNumberFixture({
+      qualityEvent: 'FLAGGED',
+      messagingLimit: 'TIER_250',
+      updatedAt: T0 + 1,
+    });
+    applyEventsFrame(
+      repo,
+      eventsFrame(5, [
+        { template: paused },
+        { phoneNumber: flagged },
+        { alert: alertFixture('alert-2', { at: T0 + 1 }) },
+      ]),
+    );
+    expect(repo.catalog.listTemplates().find((t) => t.key === paused.key)).toEqual(paused);
+    expect(repo.catalog.listPhoneNumbers()).toEqual([flagged]);
+    expect(repo.catalog.listAlerts(10).map((a) => a.id)).toEqual(['alert-2', 'alert-1']);
+    close();
+  });
+
+  it('lands templates, numbers and alerts with their cursor or not at all', () => {
+    const { repo, close } = freshCache();
+    const frame = eventsFrame(1, [
+      { template: templateFixture('bienvenida') },
+      { phoneNumber: phoneNumberFixture() },
+      { alert: alertFixture('alert-3') },
+    ]);
+    const failOnLast = {
+      insideApplyTransaction(applied: number) {
+        if (applied === 3) throw new Error('stopped inside the transaction');
+      },
+    };
+    expect(() => applyEventsFrame(repo, frame, failOnLast)).toThrow('stopped inside the transaction');
+    expect(repo.catalog.listTemplates()).toEqual([]);
+    expect(repo.catalog.listPhoneNumbers()).toEqual([]);
+    expect(repo.catalog.listAlerts(10)).toEqual([]);
+    expect(repo.getCursor()).toBe(0);
+    close();
+  });
+});
+
+describe('rebuilding from a snapshot', () => {
+  const customerA = '593991130001';
+  const customerB = '593991130002';
+  const customerGone = '593991130003';
+  const conversationA = conversationFixture(customerA);
+  const conversationB = conversationFixture(customerB);
+
+  /** The relay's state after the console was away: A got one more message, the third conversation is gone. */
+  const snapshotPages = [
+    snapshotFrame({
+      conversations: [{ ...conversationA, lastMessagePreview: 'tercero' }, conversationB],
+      templates: [templateFixture('pedido_listo', { status: 'PAUSED' })],
+      phoneNumbers: [phoneNumberFixture({ qualityEvent: 'FLAGGED' })],
+    }),
+    snapshotFrame({
+      messages: [
+        inboundFixture(customerA, 'wamid.A1'),
+        inboundFixture(customerA, 'wamid.A2', { timestamp: T0 + 1 }),
+        richInboundFixture(customerA, 'wamid.A3'),
+        inboundFixture(customerB, 'wamid.B1'),
+        outboundFixture(customerB, 'mutationB2xx', { status: 'read', waMessageId: 'wamid.B2' }),
+      ],
+    }),
+  ];
+  const SNAPSHOT_CURSOR = 120;
+  const EPOCH = 3;
+
+  /** A console that synced A (two messages, read), B (one, unread) and a third conversation, with replies queued. */
+  function consoleBeforeTheGap() {
+    const cache = freshCache();
+    const { repo } = cache;
+    applyEventsFrame(
+      repo,
+      eventsFrame(1, [
+        { conversation: conversationA },
+        { message: inboundFixture(customerA, 'wamid.A1') },
+        { message: inboundFixture(customerA, 'wamid.A2', { timestamp: T0 + 1 }) },
+        { conversation: conversationB },
+        { message: inboundFixture(customerB, 'wamid.B1') },
+        { conversation: conversationFixture(customerGone) },
+        { message: inboundFixture(customerGone, 'wamid.G1') },
+        { template: templateFixture('pedido_listo') },
+        { template: templateFixture('viejo') },
+        { alert: alertFixture('alert-old') },
+      ]),
+    );
+    repo.clearUnread(conversationA.id);
+    const command = (id: string) => ({ kind: 'send_text' as const, conversationId: id, text: 'Enseguida' });
+    // One reply the relay has since confirmed (the snapshot carries it), one still to send.
+    repo.insertOutbox({
+      mutationId: 'mutationB2xx',
+      conversationId: conversationB.id,
+      command: command(conversationB.id),
+      createdAt: T0 + 2,
+    });
+    repo.insertOutbox({
+      mutationId: 'mutationA4xx',
+      conversationId: conversationA.id,
+      command: command(conversationA.id),
+      createdAt: T0 + 3,
+    });
+    return cache;
+  }
+
+  function freshConsoleRows() {
+    const fresh = freshCache();
+    const rebuild = Rebuild.begin(fresh.repo);
+    for (const page of snapshotPages) rebuild.applyPage(page);
+    rebuild.finishSnapshot(SNAPSHOT_CURSOR, EPOCH);
+    const rows = readCacheRows(fresh.path);
+    fresh.close();
+    return rows;
+  }
+
+  it('wipes the mirror but not the outbox, then ends with the rows a fresh console has', () => {
+    const { repo, path, close } = consoleBeforeTheGap();
+    const rebuild = Rebuild.begin(repo);
+    expect(repo.getCursor()).toBe(0);
+    expect(repo.listConversations(100)).toEqual([]);
+    expect(repo.catalog.listTemplates()).toEqual([]);
+    expect(repo.catalog.listAlerts(10)).toEqual([]);
+    expect(repo.outboxOfConversation(conversationA.id)).toHaveLength(1);
+
+    for (const page of snapshotPages) rebuild.applyPage(page);
+    // Pages never move the cursor: a crash before snapshot_done starts the rebuild over.
+    expect(repo.getCursor()).toBe(0);
+    const changes = rebuild.finishSnapshot(SNAPSHOT_CURSOR, EPOCH);
+    expect(repo.getCursor()).toBe(SNAPSHOT_CURSOR);
+    expect(repo.getEpoch()).toBe(EPOCH);
+    expect(repo.carriesRebuild()).toBe(false);
+    // The UI hears about every conversation the rebuild touched, the vanished one included.
+    expect(new Set(changes.conversationIds)).toEqual(
+      new Set([conversationA.id, conversationB.id, conversationFixture(customerGone).id]),
+    );
+
+    const rebuilt = readCacheRows(path);
+    const fresh = freshConsoleRows();
+    expect(withoutLocalColumns({ ...rebuilt, outbox: [] })).toEqual(withoutLocalColumns(fresh));
+    // Unread counts are local: A was read and got one new message; B's unread message is not counted twice.
+    expect(unreadCounts(rebuilt)).toEqual({ [conversationA.id]: 1, [conversationB.id]: 1 });
+    expect(unreadCounts(fresh)).toEqual({ [conversationA.id]: 3, [conversationB.id]: 1 });
+    // The confirmed reply left the outbox; the other one waits to be sent.
+    expect(rebuilt.outbox.map((row) => row.mutation_id)).toEqual(['mutationA4xx']);
+    close();
+  });
+
+  it('repairs a rebuild interrupted half way: the next one ends the same, with the same unread counts', () => {
+    const { repo, path, close } = consoleBeforeTheGap();
+    const breakInSecondPage = {
+      insideSnapshotTransaction(rows: number) {
+        if (rows === 7) throw new Error('killed inside the second page');
+      },
+    };
+    const first = Rebuild.begin(repo, breakInSecondPage);
+    first.applyPage(snapshotPages[0]!);
+    expect(() => first.applyPage(snapshotPages[1]!)).toThrow('killed inside the second page');
+    close();
+
+    // A restart: cursor 0 and the old epoch, so the relay sends reset and a snapshot again.
+    const db = openCacheDatabase(path);
+    const reopened = new CacheRepository(db);
+    expect(reopened.getCursor()).toBe(0);
+    expect(reopened.getEpoch()).toBe(0);
+    expect(reopened.carriesRebuild()).toBe(true);
+    const again = Rebuild.begin(reopened);
+    for (const page of snapshotPages) again.applyPage(page);
+    again.finishSnapshot(SNAPSHOT_CURSOR, EPOCH);
+
+    const rebuilt = readCacheRows(db);
+    expect(withoutLocalColumns({ ...rebuilt, outbox: [] })).toEqual(withoutLocalColumns(freshConsoleRows()));
+    expect(unreadCounts(rebuilt)).toEqual({ [conversationA.id]: 1, [conversationB.id]: 1 });
+    expect(rebuilt.outbox.map((row) => row.mutation_id)).toEqual(['mutationA4xx']);
+    db.close();
+  });
+
+  it('counts a message once even when a rebuild was interrupted between its message and its conversation', () => {
+    const { repo, close } = freshCache();
+    const pages = [
+      snapshotFrame({ messages: [inboundFixture(customerA, 'wamid.A1')] }),
+      snapshotFrame({ conversations: [conversationA] }),
+    ];
+    const first = Rebuild.begin(repo);
+    first.applyPage(pages[0]!);
+    const again = Rebuild.begin(repo);
+    for (const page of pages) again.applyPage(page);
+    again.finishSnapshot(2, 1);
+    expect(repo.getConversation(conversationA.id)?.unreadCount).toBe(1);
+    close();
   });
 });

@@ -3,10 +3,27 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CacheRepository } from '../../src/main/cache/cache-repository.ts';
 import { openConsoleCore, type ConsoleCore } from '../../src/main/core/console-core.ts';
+import {
+  accountUpdateWebhook,
+  adReferral,
+  imageMessage,
+  replyContext,
+  templateStatusUpdateWebhook,
+} from '../../src/simulator/index.ts';
 import type { MessageView } from '../../src/shared/console-api.ts';
-import { conversationId, statusMovesForward, type MessageStatus } from '../../src/shared/domain.ts';
+import {
+  conversationId,
+  statusMovesForward,
+  type Alert,
+  type Message,
+  type MessageStatus,
+  type Template,
+} from '../../src/shared/domain.ts';
+import { waitUntilSettled } from '../helpers/console-settle.ts';
 import { startConsoleStack, STACK_PHONE_NUMBER_ID, type ConsoleStack } from '../helpers/console-stack.ts';
+import { readRelayStream } from '../helpers/console-stream-reader.ts';
 import { waitFor } from '../helpers/console-wait.ts';
 
 let stack: ConsoleStack;
@@ -146,6 +163,92 @@ describe('console core syncing with a relay', () => {
       ).toBe(true);
     }
     expect(seen.at(-1)).toBe('read');
+    await core.close();
+  });
+
+  it('mirrors media, reply context, referrals, templates and alerts exactly as the relay streams them', async () => {
+    const path = cachePath();
+    const core = await open(path);
+    const customer = newCustomer();
+    const { wamid: quoted } = await stack.simulator.sendInboundText({
+      from: customer.waId,
+      text: '¿Cuánto cuesta?',
+    });
+    const mediaId = stack.simulator.addMedia({
+      bytes: Buffer.from('not really a jpeg'),
+      mimeType: 'image/jpeg',
+    });
+    const { wamid: photo, status } = await stack.simulator.sendInbound({
+      from: customer.waId,
+      name: 'Marta',
+      message: imageMessage({ id: mediaId, caption: 'Esta, la del anuncio' }),
+      context: replyContext({ from: customer.waId, id: quoted }),
+      referral: adReferral({
+        sourceId: '120209',
+        sourceUrl: 'https://fb.me/ventana-ad',
+        headline: 'Zapatos en oferta',
+        body: 'Solo esta semana',
+        ctwaClid: 'ARAkLkA8rmlFeiCktEJQ',
+      }),
+    });
+    expect(status).toBe(200);
+    const at = stack.simulator.clock.now();
+    const wabaId = '102290129340398';
+    const business = await Promise.all([
+      stack.simulator.sendWebhook(
+        templateStatusUpdateWebhook({
+          wabaId,
+          at,
+          templateId: 9_001,
+          name: 'envio_listo',
+          language: 'es',
+          event: 'APPROVED',
+        }),
+      ),
+      stack.simulator.sendWebhook(accountUpdateWebhook({ wabaId, at, event: 'ACCOUNT_RESTRICTION' })),
+    ]);
+    expect(business.map((answer) => answer.status)).toEqual([200, 200]);
+    // The relay keeps the photo: its message is streamed again once the download is done.
+    await waitForMessage(core, customer.conversationId, photo, (m) => m.media?.state === 'stored');
+    await waitUntilSettled(stack, [
+      async () => {
+        const sync = await core.getSyncStatus({});
+        return { cursor: sync.cursor, caughtUp: sync.state === 'connected' };
+      },
+    ]);
+
+    // What the relay streamed, latest state of each thing, against what the cache gives back.
+    const stream = await readRelayStream(stack.relayUrl, stack.token);
+    const messages = new Map<string, Message>();
+    const templates = new Map<string, Template>();
+    const alerts = new Map<string, Alert>();
+    for (const event of stream.events) {
+      if (event.type === 'message.upserted') messages.set(event.message.id, event.message);
+      if (event.type === 'template.upserted') templates.set(event.template.key, event.template);
+      if (event.type === 'alert.raised') alerts.set(event.alert.id, event.alert);
+    }
+    const reader = new Database(path, { readonly: true });
+    const cache = new CacheRepository(reader);
+    const cached = cache.getMessage(photo);
+    expect(cached).toEqual(messages.get(photo));
+    expect(cached).toMatchObject({
+      type: 'image',
+      text: 'Esta, la del anuncio',
+      media: { id: mediaId, mimeType: 'image/jpeg', state: 'stored' },
+      context: { replyTo: quoted },
+    });
+    expect(
+      (await core.listConversations({ limit: 500 })).find((c) => c.id === customer.conversationId),
+    ).toMatchObject({
+      referral: { sourceId: '120209', headline: 'Zapatos en oferta', ctwaClid: 'ARAkLkA8rmlFeiCktEJQ' },
+    });
+    expect(cache.catalog.listTemplates()).toEqual(
+      [...templates.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    );
+    expect(cache.catalog.listTemplates().map((t) => t.name)).toContain('envio_listo');
+    expect(new Set(cache.catalog.listAlerts(100))).toEqual(new Set(alerts.values()));
+    expect(cache.catalog.listAlerts(100).map((a) => a.title)).toContain('ACCOUNT_RESTRICTION');
+    reader.close();
     await core.close();
   });
 

@@ -5,8 +5,11 @@ import { z } from 'zod';
 import type { ConversationListItem } from '../../shared/console-api.ts';
 import {
   agentSchema,
+  mediaSchema,
+  messageContextSchema,
   messageStatusSchema,
   pricingSchema,
+  referralSchema,
   whatsAppErrorSchema,
   type Agent,
   type Conversation,
@@ -14,6 +17,7 @@ import {
 } from '../../shared/domain.ts';
 import { commandSchema, type Command } from '../../shared/protocol.ts';
 import { errorInfoSchema, type ErrorInfo } from '../../shared/result.ts';
+import { CatalogTables } from './catalog-tables.ts';
 import { fromJsonColumn, toJsonColumn } from './json-columns.ts';
 import { mergeStatus } from './merge-status.ts';
 
@@ -44,6 +48,7 @@ interface ConversationRow {
   last_message_at: number;
   last_message_preview: string;
   unread_count: number;
+  referral_json: string | null;
 }
 
 interface MessageRow {
@@ -61,6 +66,8 @@ interface MessageRow {
   pricing_json: string | null;
   author_id: string | null;
   payload_json: string | null;
+  media_json: string | null;
+  context_json: string | null;
 }
 
 interface OutboxDbRow {
@@ -78,9 +85,17 @@ const conversationStatusColumn = z.enum(['open', 'closed']);
 const directionColumn = z.enum(['in', 'out']);
 const outboxStateColumn = z.enum(['pending', 'failed']);
 
-const syncKeys = { cursor: 'cursor', agent: 'agent', clockOffsetMs: 'clock_offset_ms' } as const;
+const syncKeys = {
+  cursor: 'cursor',
+  agent: 'agent',
+  clockOffsetMs: 'clock_offset_ms',
+  /** The visibility epoch the mirror was built for (the welcome's, stored once a catch-up completes). */
+  epoch: 'epoch',
+} as const;
 
 export class CacheRepository {
+  /** Templates, phone numbers and alerts: same connection, so they join this repository's transactions. */
+  readonly catalog: CatalogTables;
   readonly #db: Database;
   readonly #getState: Statement<[string], { value: string }>;
   readonly #setState: Statement<[string, string]>;
@@ -89,6 +104,9 @@ export class CacheRepository {
   readonly #listConversations: Statement<[number], ConversationRow>;
   readonly #incrementUnread: Statement<[string]>;
   readonly #clearUnread: Statement<[string]>;
+  readonly #conversationIds: Statement<[], string>;
+  readonly #seenBeforeRebuild: Statement<[string], number>;
+  readonly #carriesRebuild: Statement<[], number>;
   readonly #getMessage: Statement<[string], MessageRow>;
   readonly #insertMessage: Statement<[Record<string, unknown>]>;
   readonly #updateMessage: Statement<[Record<string, unknown>]>;
@@ -103,24 +121,31 @@ export class CacheRepository {
 
   constructor(db: Database) {
     this.#db = db;
+    this.catalog = new CatalogTables(db);
     this.#getState = db.prepare('SELECT value FROM sync_state WHERE key = ?');
     this.#setState = db.prepare(
       'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     // A conversation seen for the first time counts the inbound messages already cached for it
-    // (a page may carry a message before its conversation); later upserts keep the count.
+    // (a page may carry a message before its conversation); later upserts keep the count. During a
+    // rebuild it starts from the count carried over, plus only the messages not seen before it.
     this.#upsertConversation = db.prepare(`
       INSERT INTO conversations (id, phone_number_id, customer_key, customer_wa_id, customer_user_id, customer_name,
-        status, assignee_id, last_inbound_at, window_expires_at, last_message_at, last_message_preview, unread_count)
+        status, assignee_id, last_inbound_at, window_expires_at, last_message_at, last_message_preview, unread_count,
+        referral_json)
       VALUES (@id, @phoneNumberId, @customerKey, @customerWaId, @customerUserId, @customerName,
         @status, @assigneeId, @lastInboundAt, @windowExpiresAt, @lastMessageAt, @lastMessagePreview,
-        (SELECT COUNT(*) FROM messages WHERE conversation_id = @id AND direction = 'in'))
+        COALESCE((SELECT unread_count FROM rebuild_unread WHERE conversation_id = @id), 0)
+          + (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = @id AND m.direction = 'in'
+               AND NOT EXISTS (SELECT 1 FROM rebuild_seen s WHERE s.message_id = m.id)),
+        @referralJson)
       ON CONFLICT (id) DO UPDATE SET
         phone_number_id = excluded.phone_number_id, customer_key = excluded.customer_key,
         customer_wa_id = excluded.customer_wa_id, customer_user_id = excluded.customer_user_id,
         customer_name = excluded.customer_name, status = excluded.status, assignee_id = excluded.assignee_id,
         last_inbound_at = excluded.last_inbound_at, window_expires_at = excluded.window_expires_at,
-        last_message_at = excluded.last_message_at, last_message_preview = excluded.last_message_preview`);
+        last_message_at = excluded.last_message_at, last_message_preview = excluded.last_message_preview,
+        referral_json = excluded.referral_json`);
     this.#getConversation = db.prepare('SELECT * FROM conversations WHERE id = ?');
     this.#listConversations = db.prepare(
       'SELECT * FROM conversations ORDER BY last_message_at DESC, id LIMIT ?',
@@ -129,17 +154,26 @@ export class CacheRepository {
       'UPDATE conversations SET unread_count = unread_count + 1 WHERE id = ?',
     );
     this.#clearUnread = db.prepare('UPDATE conversations SET unread_count = 0 WHERE id = ?');
+    this.#conversationIds = db.prepare<[], string>('SELECT id FROM conversations').pluck();
+    this.#seenBeforeRebuild = db
+      .prepare<[string], number>('SELECT 1 FROM rebuild_seen WHERE message_id = ?')
+      .pluck();
+    this.#carriesRebuild = db
+      .prepare<[], number>(
+        'SELECT EXISTS (SELECT 1 FROM rebuild_unread) OR EXISTS (SELECT 1 FROM rebuild_seen)',
+      )
+      .pluck();
     this.#getMessage = db.prepare('SELECT * FROM messages WHERE id = ?');
     this.#insertMessage = db.prepare(`
       INSERT INTO messages (id, conversation_id, phone_number_id, direction, type, text, wa_message_id, timestamp,
-        status, status_at, error_json, pricing_json, author_id, payload_json)
+        status, status_at, error_json, pricing_json, author_id, payload_json, media_json, context_json)
       VALUES (@id, @conversationId, @phoneNumberId, @direction, @type, @text, @waMessageId, @timestamp,
-        @status, @statusAt, @errorJson, @pricingJson, @authorId, @payloadJson)`);
+        @status, @statusAt, @errorJson, @pricingJson, @authorId, @payloadJson, @mediaJson, @contextJson)`);
     this.#updateMessage = db.prepare(`
       UPDATE messages SET conversation_id = @conversationId, phone_number_id = @phoneNumberId, direction = @direction,
         type = @type, text = @text, wa_message_id = @waMessageId, timestamp = @timestamp, status = @status,
         status_at = @statusAt, error_json = @errorJson, pricing_json = @pricingJson, author_id = @authorId,
-        payload_json = @payloadJson
+        payload_json = @payloadJson, media_json = @mediaJson, context_json = @contextJson
       WHERE id = @id`);
     this.#listMessages = db.prepare(`
       SELECT * FROM messages WHERE conversation_id = ? AND timestamp < ?
@@ -190,6 +224,15 @@ export class CacheRepository {
     this.#setState.run(syncKeys.clockOffsetMs, JSON.stringify(offsetMs));
   }
 
+  /** The visibility epoch the mirror was built for (hello.epoch); 0 until a catch-up has completed. */
+  getEpoch(): number {
+    return this.#readState(syncKeys.epoch, z.number().int().nonnegative()) ?? 0;
+  }
+
+  setEpoch(epoch: number): void {
+    this.#setState.run(syncKeys.epoch, JSON.stringify(epoch));
+  }
+
   #readState<T>(key: string, schema: z.ZodType<T>): T | null {
     const row = this.#getState.get(key);
     return row ? fromJsonColumn(schema, row.value, `sync_state.${key}`) : null;
@@ -211,6 +254,7 @@ export class CacheRepository {
       windowExpiresAt: conversation.windowExpiresAt,
       lastMessageAt: conversation.lastMessageAt,
       lastMessagePreview: conversation.lastMessagePreview,
+      referralJson: toJsonColumn(conversation.referral),
     });
   }
 
@@ -224,8 +268,9 @@ export class CacheRepository {
     return this.#listConversations.all(limit).map(toConversation);
   }
 
-  incrementUnread(conversationId: string): void {
-    this.#incrementUnread.run(conversationId);
+  /** Every cached conversation id, in no particular order. */
+  conversationIds(): string[] {
+    return this.#conversationIds.all();
   }
 
   /** Returns false when no such conversation is cached. */
@@ -235,12 +280,18 @@ export class CacheRepository {
 
   // --- messages ---------------------------------------------------------------------------------
 
-  /** Idempotent: a message seen again updates in place, and its status never moves back. */
-  upsertMessage(message: Message): { inserted: boolean } {
+  /**
+   * Idempotent: a message seen again updates in place, and its status never moves back. An inbound
+   * message this console sees for the first time is unread (`unread`: its conversation's count went
+   * up); one it had already seen before a rebuild is not counted twice.
+   */
+  upsertMessage(message: Message): { inserted: boolean; unread: boolean } {
     const cached = this.#getMessage.get(message.id);
     if (!cached) {
       this.#insertMessage.run(messageParams(message));
-      return { inserted: true };
+      const unread = message.direction === 'in' && this.#seenBeforeRebuild.get(message.id) === undefined;
+      if (unread) this.#incrementUnread.run(message.conversationId);
+      return { inserted: true, unread };
     }
     const current = messageStatusSchema.parse(cached.status);
     const status = mergeStatus(current, message.status);
@@ -252,7 +303,7 @@ export class CacheRepository {
       errorJson: keepsCachedStatus ? cached.error_json : toJsonColumn(message.error),
       pricingJson: toJsonColumn(message.pricing) ?? cached.pricing_json,
     });
-    return { inserted: false };
+    return { inserted: false, unread: false };
   }
 
   getMessage(id: string): Message | null {
@@ -308,12 +359,39 @@ export class CacheRepository {
     return this.#outboxOfConversation.all(conversationId).map(toOutboxRow);
   }
 
-  // --- reset ------------------------------------------------------------------------------------
+  // --- rebuild ----------------------------------------------------------------------------------
 
-  /** Forgets the mirrored conversations and messages (the relay asked for a rebuild); keeps the outbox. */
-  clearMirror(): void {
-    this.#db.exec('DELETE FROM messages; DELETE FROM conversations;');
+  /**
+   * The relay asked for a rebuild: forgets the whole mirror and sets the cursor to 0, keeping the
+   * outbox and the sync state. Unread counts and the inbound messages already seen are carried over
+   * until `endRebuild`. Run it in a transaction. A rebuild interrupted and begun again keeps
+   * what the first one carried, updated by what it had rebuilt since.
+   */
+  beginRebuild(): void {
+    this.#db.exec(`
+      INSERT OR REPLACE INTO rebuild_unread (conversation_id, unread_count)
+        SELECT id, unread_count FROM conversations;
+      -- Seen means counted: a message whose conversation has not arrived yet was not counted.
+      INSERT OR IGNORE INTO rebuild_seen (message_id)
+        SELECT m.id FROM messages m
+        WHERE m.direction = 'in' AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = m.conversation_id);
+      DELETE FROM messages;
+      DELETE FROM conversations;
+      DELETE FROM templates;
+      DELETE FROM phone_numbers;
+      DELETE FROM alerts;
+    `);
     this.setCursor(0);
+  }
+
+  /** True while something is carried over from a rebuild that has not ended (a restart may come between). */
+  carriesRebuild(): boolean {
+    return this.#carriesRebuild.get() === 1;
+  }
+
+  /** The rebuilt mirror stands on its own: what was carried over is no longer needed. */
+  endRebuild(): void {
+    this.#db.exec('DELETE FROM rebuild_unread; DELETE FROM rebuild_seen;');
   }
 }
 
@@ -333,7 +411,7 @@ function toConversation(row: ConversationRow): ConversationListItem {
     windowExpiresAt: row.window_expires_at,
     lastMessageAt: row.last_message_at,
     lastMessagePreview: row.last_message_preview,
-    referral: null,
+    referral: fromJsonColumn(referralSchema, row.referral_json, 'conversations.referral_json'),
     unreadCount: row.unread_count,
   };
 }
@@ -354,6 +432,8 @@ function messageParams(message: Message): Record<string, unknown> {
     pricingJson: toJsonColumn(message.pricing),
     authorId: message.authorId,
     payloadJson: toJsonColumn(message.payload),
+    mediaJson: toJsonColumn(message.media),
+    contextJson: toJsonColumn(message.context),
   };
 }
 
@@ -373,8 +453,8 @@ function toMessage(row: MessageRow): Message {
     pricing: fromJsonColumn(pricingSchema, row.pricing_json, 'messages.pricing_json'),
     authorId: row.author_id,
     payload: fromJsonColumn(payloadSchema, row.payload_json, 'messages.payload_json'),
-    media: null,
-    context: null,
+    media: fromJsonColumn(mediaSchema, row.media_json, 'messages.media_json'),
+    context: fromJsonColumn(messageContextSchema, row.context_json, 'messages.context_json'),
   };
 }
 

@@ -12,6 +12,7 @@ import {
 import type { CacheRepository } from '../cache/cache-repository.ts';
 import { applyEventsFrame, type AppliedChanges } from './apply-events.ts';
 import { backoffDelay } from './backoff.ts';
+import { Rebuild } from './rebuild.ts';
 import { RelayConnection, type ConnectionEnd } from './relay-connection.ts';
 import type { SyncHooks } from './sync-hooks.ts';
 import { syncUrl } from './sync-url.ts';
@@ -45,6 +46,10 @@ export class SyncClient {
   #connection: RelayConnection | null = null;
   /** True once the current connection's welcome has arrived. */
   #ready = false;
+  /** The visibility epoch of the current connection's welcome: a rebuild stores it once complete. */
+  #welcomeEpoch = 0;
+  /** The rebuild under way on the current connection, from its `reset` to its end. */
+  #rebuild: Rebuild | null = null;
   #attempt = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -103,7 +108,7 @@ export class SyncClient {
         protocol: PROTOCOL_VERSION,
         clientId: this.#options.clientId,
         cursor: this.#options.repo.getCursor(),
-        epoch: 0,
+        epoch: this.#options.repo.getEpoch(),
       }),
       onFrame: (frame) => this.#handle(frame),
       onEnd: (end) => this.#ended(end),
@@ -112,57 +117,49 @@ export class SyncClient {
   }
 
   #handle(frame: ServerFrame): void {
-    const { repo, listener, clock } = this.#options;
+    const { repo, listener } = this.#options;
     if (!this.#ready && frame.type !== 'welcome' && frame.type !== 'error') {
       throw new Error(`the relay sent ${frame.type} before welcome`);
     }
     switch (frame.type) {
-      case 'welcome': {
-        if (frame.protocol !== PROTOCOL_VERSION) {
-          this.#giveUp(
-            `the relay speaks sync protocol ${frame.protocol}; this console speaks ${PROTOCOL_VERSION}. Update Ventana.`,
-          );
-          this.#connection?.drop(closeCodes.protocolMismatch, 'protocol mismatch');
-          return;
-        }
-        const clockOffsetMs = frame.serverTime - clock.now();
-        repo.transaction(() => {
-          repo.setAgent(frame.agent);
-          repo.setClockOffsetMs(clockOffsetMs);
-        });
-        this.#ready = true;
-        this.#attempt = 0;
-        this.#setStatus({
-          state: 'catching_up',
-          headSeq: frame.headSeq,
-          offlineSince: null,
-          error: null,
-          clockOffsetMs,
-        });
-        listener.ready();
+      case 'welcome':
+        this.#welcome(frame);
         return;
-      }
       case 'events': {
+        if (this.#rebuild?.snapshotting) throw new Error('the relay sent events before snapshot_done');
         const changes = applyEventsFrame(repo, frame, this.#options.hooks);
         const cursor = repo.getCursor();
         this.#setStatus({ cursor, headSeq: Math.max(this.#status.headSeq, cursor) });
-        listener.applied(changes);
+        // During a rebuild by replay the UI hears once, at the end, rather than page by page.
+        if (this.#rebuild) this.#rebuild.noteReplayed(changes);
+        else listener.applied(changes);
         return;
       }
       case 'caught_up':
-        // Not stored as the cursor: only events frames move it, in the transaction that applies them.
-        this.#setStatus({ state: 'connected', headSeq: Math.max(this.#status.headSeq, frame.cursor) });
+        this.#caughtUp(frame.cursor);
         return;
       case 'command_result':
         listener.commandResult(frame.mutationId, frame.result);
         return;
-      case 'reset': {
-        // The cursor is older than the relay's log keeps: forget the mirror and take the rebuild
-        // the relay streams next. The outbox stays: those replies are still the agent's to send.
-        const forgotten = repo.listConversations(Number.MAX_SAFE_INTEGER).map((c) => c.id);
-        repo.transaction(() => repo.clearMirror());
+      case 'reset':
+        // The cache cannot be brought up to date by replay (cursor past the log's horizon, another
+        // visibility, another log): forget the mirror and take the rebuild the relay streams next.
+        // The outbox stays: those replies are still the agent's to send. A reset that interrupts a
+        // rebuild starts it over, and the UI still hears about what the first one touched.
+        this.#rebuild = Rebuild.begin(repo, this.#options.hooks, this.#rebuild);
         this.#setStatus({ state: 'catching_up', cursor: 0 });
-        listener.applied({ conversationIds: forgotten, threadIds: forgotten });
+        return;
+      case 'snapshot':
+        if (!this.#rebuild) throw new Error('the relay sent a snapshot without a reset');
+        this.#rebuild.applyPage(frame);
+        return;
+      case 'snapshot_done': {
+        if (!this.#rebuild) throw new Error('the relay sent snapshot_done without a reset');
+        const rebuilt = this.#rebuild.finishSnapshot(frame.cursor, this.#welcomeEpoch);
+        this.#rebuild = null;
+        // Still catching up: the events logged since the snapshot was read come next.
+        this.#setStatus({ cursor: frame.cursor, headSeq: Math.max(this.#status.headSeq, frame.cursor) });
+        listener.applied(rebuilt);
         return;
       }
       case 'error':
@@ -171,9 +168,69 @@ export class SyncClient {
     }
   }
 
+  /**
+   * The first frame of a connection, and again whenever the agent's access changes while connected
+   * (a new epoch; the relay follows it with a reset). Only the first one makes the outbox resend.
+   */
+  #welcome(frame: Extract<ServerFrame, { type: 'welcome' }>): void {
+    const { repo, listener, clock } = this.#options;
+    if (frame.protocol !== PROTOCOL_VERSION) {
+      this.#giveUp(
+        `the relay speaks sync protocol ${frame.protocol}; this console speaks ${PROTOCOL_VERSION}. Update Ventana.`,
+      );
+      this.#connection?.drop(closeCodes.protocolMismatch, 'protocol mismatch');
+      return;
+    }
+    const clockOffsetMs = frame.serverTime - clock.now();
+    repo.transaction(() => {
+      repo.setAgent(frame.agent);
+      repo.setClockOffsetMs(clockOffsetMs);
+    });
+    const first = !this.#ready;
+    this.#ready = true;
+    this.#welcomeEpoch = frame.epoch;
+    this.#attempt = 0;
+    this.#setStatus({
+      state: 'catching_up',
+      headSeq: first ? frame.headSeq : Math.max(frame.headSeq, this.#status.headSeq),
+      offlineSince: null,
+      error: null,
+      clockOffsetMs,
+    });
+    if (first) listener.ready();
+  }
+
+  /**
+   * The catch-up is over. A rebuild by full replay (a relay with no snapshot for it) is complete
+   * here. The relay only streams without a reset to a cache valid for the welcome's epoch, so that
+   * epoch is stored if it was not yet (a cache first built by replay from 0). A cache restarted half
+   * way through a rebuild may still carry its leftovers, which the replay has now made needless.
+   */
+  #caughtUp(cursor: number): void {
+    const { repo, listener } = this.#options;
+    if (this.#rebuild?.snapshotting) throw new Error('the relay sent caught_up before snapshot_done');
+    const rebuild = this.#rebuild;
+    this.#rebuild = null;
+    const epoch = this.#welcomeEpoch;
+    if (rebuild || repo.getEpoch() !== epoch || repo.carriesRebuild()) {
+      repo.transaction(() => {
+        repo.setEpoch(epoch);
+        repo.endRebuild();
+      });
+    }
+    // Not stored as the cursor: only events frames move it, in the transaction that applies them.
+    this.#setStatus({ state: 'connected', headSeq: Math.max(this.#status.headSeq, cursor) });
+    if (rebuild) listener.applied(rebuild.changes());
+  }
+
   #ended(end: ConnectionEnd): void {
     this.#connection = null;
     this.#ready = false;
+    // A rebuild cut short stays on disk as it was (cursor 0: the next connection starts it over);
+    // the UI is told what the cache now holds.
+    const abandoned = this.#rebuild?.changes() ?? null;
+    this.#rebuild = null;
+    if (abandoned) this.#options.listener.applied(abandoned);
     if (this.#stopped) return;
     const offlineSince = this.#status.offlineSince ?? this.#options.clock.now();
     if (end.httpStatus === 401 || end.httpStatus === 403 || end.code === closeCodes.revoked) {

@@ -2,5 +2,6 @@
 // a shipped migration is never edited.
 import type { Migration } from '../migrate.ts';
 import { initialSchema } from './001-initial.ts';
+import { inboundSchema } from './002-inbound.ts';
 
-export const cacheMigrations: readonly Migration[] = [initialSchema];
+export const cacheMigrations: readonly Migration[] = [initialSchema, inboundSchema];
