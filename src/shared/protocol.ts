@@ -108,6 +108,9 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('caught_up'), cursor: z.number().int().nonnegative() }),
   z.object({ type: z.literal('command_result'), mutationId: mutationIdSchema, result: commandResultSchema }),
   /**
+   * A `welcome` can come again on an open connection when the agent's visibility changes (new
+   * numbers or role): it carries the new agent and epoch, and a `reset {reason:'visibility'}` follows.
+   *
    * The console's cache cannot be brought up to date by replay (its cursor is older than the log's
    * horizon, or the agent's visibility changed): it must wipe its mirror (keeping its outbox), then
    * apply the `snapshot` pages that follow, then store `snapshot_done.cursor` and go on with events.
@@ -119,6 +122,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     messages: z.array(messageSchema),
     templates: z.array(templateSchema),
     phoneNumbers: z.array(phoneNumberSchema),
+    /** Admins only: the most recent alerts, so a rebuild does not forget them. */
+    alerts: z.array(alertSchema).default([]),
   }),
   z.object({ type: z.literal('snapshot_done'), cursor: z.number().int().nonnegative() }),
   z.object({ type: z.literal('error'), error: errorInfoSchema }),

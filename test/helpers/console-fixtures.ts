@@ -141,5 +141,13 @@ export function eventsFrame(firstSeq: number, items: FrameItem[]): Extract<Serve
 export function snapshotFrame(
   page: Partial<Omit<Extract<ServerFrame, { type: 'snapshot' }>, 'type'>>,
 ): Extract<ServerFrame, { type: 'snapshot' }> {
-  return { type: 'snapshot', conversations: [], messages: [], templates: [], phoneNumbers: [], ...page };
+  return {
+    type: 'snapshot',
+    conversations: [],
+    messages: [],
+    templates: [],
+    phoneNumbers: [],
+    alerts: [],
+    ...page,
+  };
 }

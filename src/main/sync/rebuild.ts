@@ -76,6 +76,10 @@ export class Rebuild {
         repo.catalog.upsertPhoneNumber(phoneNumber);
         counted();
       }
+      for (const alert of frame.alerts) {
+        repo.catalog.upsertAlert(alert);
+        counted();
+      }
     });
     this.#rowsApplied = applied;
     this.#snapshotPages += 1;

@@ -86,6 +86,8 @@ export interface RelayStore {
 
   /** Stores an alert; false (and nothing stored) when an alert with its id exists already. */
   insertAlert(alert: Alert): boolean;
+  /** The newest `limit` alerts, oldest first. */
+  listRecentAlerts(limit: number): Alert[];
 
   /** Keeps a status until its message is known; the same status parked twice is kept once. */
   parkStatus(update: StatusUpdate, receivedAt: number): void;

@@ -208,6 +208,11 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
       ON CONFLICT (id) DO UPDATE SET
         display_digits = excluded.display_digits, phone_number_json = excluded.phone_number_json`),
     phoneNumbers: db.prepare<[], string>('SELECT phone_number_json FROM phone_numbers ORDER BY id').pluck(),
+    recentAlerts: db
+      .prepare<[number], string>(
+        'SELECT alert_json FROM (SELECT alert_json, at, rowid FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?) ORDER BY at, rowid',
+      )
+      .pluck(),
     insertAlert: db.prepare<[string, string, number, string]>(
       'INSERT INTO alerts (id, kind, at, alert_json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
     ),
@@ -392,6 +397,9 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
     },
 
     listPhoneNumbers: () => sql.phoneNumbers.all().map((json) => phoneNumberSchema.parse(JSON.parse(json))),
+
+    listRecentAlerts: (limit) =>
+      sql.recentAlerts.all(limit).map((json) => alertSchema.parse(JSON.parse(json))),
 
     insertAlert(alert) {
       const valid = alertSchema.parse(alert);

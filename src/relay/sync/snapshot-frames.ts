@@ -1,10 +1,10 @@
-// `snapshot` frames: the state one agent may see (its numbers, the templates, its conversations and
-// their messages), read from the store page by page and packed into frames under the size limit.
+// `snapshot` frames: the state one agent may see (its numbers, the templates, the recent alerts for
+// admins, its conversations and their messages), read from the store page by page and packed into frames under the size limit.
 // A generator, so the sync connection reads the next page only once the last frame was written:
 // memory per console stays at one page and one frame, however large the store.
 import type { Agent } from '../../shared/domain.ts';
 import { MAX_FRAME_BYTES } from '../../shared/protocol.ts';
-import { canSeeNumber } from '../agents/visibility.ts';
+import { canSeeEvent, canSeeNumber } from '../agents/visibility.ts';
 import type { RelayStore } from '../store/relay-store.ts';
 
 /** Room left for the frame's own keys around the items. */
@@ -12,13 +12,22 @@ const FRAME_BUDGET = MAX_FRAME_BYTES - 1024;
 /** Rows read from the store at a time. */
 export const SNAPSHOT_PAGE_SIZE = 500;
 
-type Kind = 'conversations' | 'messages' | 'templates' | 'phoneNumbers';
-const KINDS: readonly Kind[] = ['conversations', 'messages', 'templates', 'phoneNumbers'];
+type Kind = 'conversations' | 'messages' | 'templates' | 'phoneNumbers' | 'alerts';
+const KINDS: readonly Kind[] = ['conversations', 'messages', 'templates', 'phoneNumbers', 'alerts'];
+const emptyItems = (): Record<Kind, string[]> => ({
+  conversations: [],
+  messages: [],
+  templates: [],
+  phoneNumbers: [],
+  alerts: [],
+});
+/** How many of the newest alerts an admin's snapshot carries. */
+export const SNAPSHOT_ALERTS = 500;
 
 /** Collects serialized items and hands out a frame whenever the next item would not fit. */
 class FramePacker {
   readonly #budget: number;
-  #items: Record<Kind, string[]> = { conversations: [], messages: [], templates: [], phoneNumbers: [] };
+  #items: Record<Kind, string[]> = emptyItems();
   #bytes = 0;
   #count = 0;
 
@@ -41,7 +50,7 @@ class FramePacker {
   flush(): string | null {
     if (this.#count === 0) return null;
     const lists = KINDS.map((kind) => `"${kind}":[${this.#items[kind].join(',')}]`);
-    this.#items = { conversations: [], messages: [], templates: [], phoneNumbers: [] };
+    this.#items = emptyItems();
     this.#bytes = 0;
     this.#count = 0;
     return `{"type":"snapshot",${lists.join(',')}}`;
@@ -66,6 +75,8 @@ export function* snapshotFrames(
   for (const phoneNumber of store.listPhoneNumbers())
     if (canSeeNumber(agent, phoneNumber.id)) yield* add('phoneNumbers', phoneNumber);
   for (const template of store.listTemplates()) yield* add('templates', template);
+  if (canSeeEvent(agent, { type: 'alert.raised', phoneNumberId: null }))
+    for (const alert of store.listRecentAlerts(SNAPSHOT_ALERTS)) yield* add('alerts', alert);
 
   for (let afterId: string | null = null; ;) {
     const page = store.listConversations(afterId, SNAPSHOT_PAGE_SIZE);

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Agent, Conversation, Message } from '../../../src/shared/domain.ts';
 import { parseFrame, serverFrameSchema, type ServerFrame } from '../../../src/shared/protocol.ts';
-import { SNAPSHOT_PAGE_SIZE, snapshotFrames } from '../../../src/relay/sync/snapshot-frames.ts';
+import {
+  SNAPSHOT_ALERTS,
+  SNAPSHOT_PAGE_SIZE,
+  snapshotFrames,
+} from '../../../src/relay/sync/snapshot-frames.ts';
 import { openSqliteRelayStore, type SqliteRelayStore } from '../../../src/relay/store/sqlite-relay-store.ts';
 
 const AT = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -24,6 +28,7 @@ afterEach(() => {
 
 const agentOfA: Agent = { id: 'agt_a', name: 'A', role: 'agent', numbers: ['A'] };
 const supervisor: Agent = { id: 'agt_s', name: 'S', role: 'supervisor', numbers: [] };
+const admin: Agent = { id: 'agt_x', name: 'X', role: 'admin', numbers: 'all' };
 
 function conversation(number: string, customer: string): Conversation {
   return {
@@ -148,6 +153,24 @@ describe('snapshotFrames', () => {
     ]);
     expect(order).toEqual([...order].sort());
     expect(frames.flatMap((f) => f.messages)).toHaveLength(2 * 30 * 5);
+  });
+
+  it('carries the newest alerts to admins only, so a rebuild does not forget them', () => {
+    for (let i = 0; i < SNAPSHOT_ALERTS + 3; i++) {
+      store.insertAlert({
+        id: `alert-${i}`,
+        kind: 'account_update',
+        title: `ACCOUNT_UPDATE ${i}`,
+        details: {},
+        at: 1_000 + i,
+      });
+    }
+    const alerts = framesFor(admin).frames.flatMap((f) => f.alerts);
+    expect(alerts).toHaveLength(SNAPSHOT_ALERTS);
+    expect(alerts[0]?.id).toBe('alert-3');
+    expect(alerts.at(-1)?.id).toBe(`alert-${SNAPSHOT_ALERTS + 2}`);
+    expect(framesFor(supervisor).frames.flatMap((f) => f.alerts)).toEqual([]);
+    expect(framesFor(agentOfA).frames.flatMap((f) => f.alerts)).toEqual([]);
   });
 
   it('sends nothing for an empty store', () => {
