@@ -1,16 +1,16 @@
 // GET /webhook (Meta's subscription handshake) and POST /webhook (deliveries). The POST order is
-// fixed: size, then signature over the raw bytes, then parsing. A correctly signed body the relay
-// cannot read is still kept (raw) and answered 200: Meta retries anything else for days.
+// fixed: size, then signature over the raw bytes, then parsing. A verified body joins the commit queue
+// (group commit) and is answered 200 only once committed; a correctly signed body the relay cannot
+// read is still kept (raw) and answered 200: Meta retries anything else for days.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { RelayStore } from '../store/relay-store.ts';
-import { ingestWebhook } from '../webhook/ingest.ts';
-import { normalizeWebhook } from '../webhook/normalize.ts';
+import { createWebhookCommitQueue, type WebhookCommitQueue } from '../webhook/commit-queue.ts';
 import { SIGNATURE_HEADER, checkWebhookSignature } from '../webhook/signature.ts';
 import { readBoundedBody } from './read-body.ts';
-import { sendError, sendJson, sendText } from './respond.ts';
+import { sendError, sendText } from './respond.ts';
 
 export interface WebhookDeps {
   store: RelayStore;
@@ -52,12 +52,36 @@ function tooLarge(response: ServerResponse, max: number): void {
   });
 }
 
+// One committer per store: SQLite has one writer, and every body of a batch shares its transaction.
+const commitQueues = new WeakMap<RelayStore, WebhookCommitQueue>();
+
+function commitQueueFor(deps: WebhookDeps): WebhookCommitQueue {
+  let queue = commitQueues.get(deps.store);
+  if (queue === undefined) {
+    queue = createWebhookCommitQueue({ store: deps.store, clock: deps.clock, logger: deps.logger });
+    commitQueues.set(deps.store, queue);
+  }
+  return queue;
+}
+
+// Every accepted delivery gets the same answer: serialized once.
+const RECEIVED = JSON.stringify({ received: true });
+
+function received(response: ServerResponse): void {
+  response.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': RECEIVED.length,
+    'cache-control': 'no-store',
+  });
+  response.end(RECEIVED);
+}
+
 export async function handleWebhookDelivery(
   request: IncomingMessage,
   response: ServerResponse,
   deps: WebhookDeps,
 ): Promise<void> {
-  const { store, clock, logger, maxWebhookBytes } = deps;
+  const { logger, maxWebhookBytes } = deps;
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxWebhookBytes) return tooLarge(response, maxWebhookBytes);
   const read = await readBoundedBody(request, maxWebhookBytes);
@@ -78,29 +102,13 @@ export async function handleWebhookDelivery(
     return;
   }
 
-  const now = clock.now();
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    store.saveUnrecognizedWebhook(raw, 'body is not JSON', now);
-    logger.warn({ bytes: raw.length }, 'signed webhook is not JSON; kept raw');
-    sendJson(response, 200, { received: true });
-    return;
+  // Rejects only when the store could not take the body: the server answers 500 and Meta redelivers.
+  const receipt = await commitQueueFor(deps).submit(raw);
+  if (receipt.kind === 'kept_raw') {
+    logger.warn({ bytes: raw.length, reason: receipt.reason }, 'signed webhook kept raw');
+  } else {
+    logger.debug({ ...receipt.outcome }, 'webhook ingested');
+    if (receipt.outcome.keptRaw) logger.warn('webhook had parts the relay does not apply; kept raw');
   }
-  const normalized = normalizeWebhook(json);
-  if (!normalized.ok) {
-    store.saveUnrecognizedWebhook(raw, normalized.reason, now);
-    logger.warn({ bytes: raw.length }, 'signed webhook of an unknown shape; kept raw');
-    sendJson(response, 200, { received: true });
-    return;
-  }
-  const outcome = ingestWebhook(store, normalized.webhook, raw, now);
-  logger.debug({ ...outcome }, 'webhook ingested');
-  if (outcome.keptRaw)
-    logger.warn(
-      { unhandled: normalized.webhook.unhandled.length },
-      'webhook had parts the relay does not apply; kept raw',
-    );
-  sendJson(response, 200, { received: true });
+  received(response);
 }
