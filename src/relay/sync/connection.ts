@@ -20,8 +20,8 @@ import {
 import { toErrorInfo } from '../../shared/result.ts';
 import type { AgentRecord } from '../agents/agent-store.ts';
 import type { CommandRunner } from '../commands/command-runner.ts';
-import type { RelayStore, StoredEvent } from '../store/relay-store.ts';
-import { eventFrames } from './event-frames.ts';
+import type { RelayStore } from '../store/relay-store.ts';
+import { eventFrames, type SharedEventFrames } from './event-frames.ts';
 import type { LogHorizon } from './log-horizon.ts';
 import { snapshotFrames } from './snapshot-frames.ts';
 
@@ -90,13 +90,22 @@ export class SyncConnection {
   }
 
   /** Live fan-out of freshly committed events; ignored until the catch-up is over. */
-  deliver(events: readonly StoredEvent[]): void {
+  deliver(commit: SharedEventFrames): void {
     if (this.#state !== 'live') return;
-    const fresh = events.filter((event) => event.seq > this.#cursor);
-    const last = fresh.at(-1);
-    if (last === undefined) return;
+    const { events } = commit;
+    const last = events.at(-1);
+    if (last === undefined || last.seq <= this.#cursor) return;
+    // Normally the whole commit is new to a live console and its frames are shared with every
+    // console that sees the same; only a commit that overlaps the cursor is framed for this one.
+    const frames =
+      events[0]!.seq > this.#cursor
+        ? commit.for(this.#agent)
+        : eventFrames(
+            events.filter((event) => event.seq > this.#cursor),
+            this.#agent,
+          );
     this.#cursor = last.seq;
-    for (const frame of eventFrames(fresh, this.#agent)) this.#send(frame);
+    for (const frame of frames) this.#send(frame);
   }
 
   /**
@@ -136,9 +145,10 @@ export class SyncConnection {
     return this.#ws.readyState === WebSocket.OPEN;
   }
 
-  #send(text: string): void {
+  /** Sends one text frame (a Buffer is sent as text too: shared live frames are pre-encoded). */
+  #send(frame: string | Buffer): void {
     if (!this.#isOpen()) return;
-    this.#ws.send(text);
+    this.#ws.send(frame, { binary: false });
     if (this.#ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.#logger.warn({ bufferedAmount: this.#ws.bufferedAmount }, 'slow sync consumer; closing');
       this.#ws.close(closeCodes.slowConsumer, 'too far behind; reconnect and resume from your cursor');

@@ -40,3 +40,40 @@ export function eventFrames(
   if (events.length > 0) frames.push(eventsFrame(batch, coveredSeq));
   return frames;
 }
+
+/**
+ * Agents who may see the same events share one key: every admin; every supervisor and every agent of
+ * all numbers; agents with the same set of numbers.
+ */
+export function visibilityKey(agent: Agent): string {
+  if (agent.role === 'admin') return 'admin';
+  if (agent.role === 'supervisor' || agent.numbers === 'all') return 'all-numbers';
+  return `numbers:${[...agent.numbers].sort().join(',')}`;
+}
+
+/**
+ * The live frames of one commit, encoded once per visibility key and shared as the same bytes by
+ * every console with that key: fan-out to hundreds of consoles costs one encoding, not hundreds.
+ */
+export class SharedEventFrames {
+  readonly #events: readonly StoredEvent[];
+  readonly #byVisibility = new Map<string, Buffer[]>();
+
+  constructor(events: readonly StoredEvent[]) {
+    this.#events = events;
+  }
+
+  get events(): readonly StoredEvent[] {
+    return this.#events;
+  }
+
+  for(agent: Agent): Buffer[] {
+    const key = visibilityKey(agent);
+    let frames = this.#byVisibility.get(key);
+    if (frames === undefined) {
+      frames = eventFrames(this.#events, agent).map((frame) => Buffer.from(frame));
+      this.#byVisibility.set(key, frames);
+    }
+    return frames;
+  }
+}

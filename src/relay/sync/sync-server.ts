@@ -8,6 +8,7 @@ import { MAX_FRAME_BYTES, SYNC_PATH, closeCodes } from '../../shared/protocol.ts
 import type { AgentStore } from '../agents/agent-store.ts';
 import { authenticateAgent } from '../agents/agents.ts';
 import { SyncConnection, type ConnectionDeps } from './connection.ts';
+import { SharedEventFrames } from './event-frames.ts';
 
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 /** How long a graceful close waits for consoles to answer the close frame. */
@@ -44,9 +45,10 @@ export function createSyncServer(deps: SyncServerDeps): SyncServer {
   let closing = false;
 
   const unsubscribe = deps.store.onEvents((events) => {
+    const commit = new SharedEventFrames(events);
     for (const connection of connections) {
       try {
-        connection.deliver(events);
+        connection.deliver(commit);
       } catch (error) {
         deps.logger.error({ err: error, agentId: connection.agent.id }, 'live delivery failed');
         connection.terminate();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../src/shared/domain.ts';
 import type { RelayEventType } from '../../../src/shared/protocol.ts';
-import { eventFrames } from '../../../src/relay/sync/event-frames.ts';
+import { SharedEventFrames, eventFrames } from '../../../src/relay/sync/event-frames.ts';
 import type { StoredEvent } from '../../../src/relay/store/relay-store.ts';
 
 const agentOfA: Agent = { id: 'agt_a', name: 'A', role: 'agent', numbers: ['A'] };
@@ -65,5 +65,26 @@ describe('eventFrames', () => {
     expect(parse(eventFrames([event(7, 'B'), event(8, 'B')], agentOfA))).toEqual([
       { type: 'events', events: [], cursor: 8 },
     ]);
+  });
+});
+
+describe('SharedEventFrames', () => {
+  const commit = [event(1, 'A'), event(2, 'B'), event(3, null, 'alert.raised')];
+  const text = (frames: Buffer[]) => frames.map((frame) => frame.toString('utf8'));
+
+  it('gives each console exactly the frames eventFrames would give it', () => {
+    const shared = new SharedEventFrames(commit);
+    for (const agent of [agentOfA, supervisor, admin]) {
+      expect(text(shared.for(agent))).toEqual(eventFrames(commit, agent));
+    }
+  });
+
+  it('encodes once per visibility: consoles that see the same share the same bytes', () => {
+    const shared = new SharedEventFrames(commit);
+    const otherAgentOfA: Agent = { ...agentOfA, id: 'agt_a2' };
+    const agentOfAll: Agent = { id: 'agt_all', name: 'T', role: 'agent', numbers: 'all' };
+    expect(shared.for(otherAgentOfA)).toBe(shared.for(agentOfA));
+    expect(shared.for(agentOfAll)).toBe(shared.for(supervisor));
+    expect(shared.for(admin)).not.toBe(shared.for(supervisor));
   });
 });
