@@ -33,7 +33,9 @@ function readFlags() {
 const flags = readFlags();
 const rendererDir = join(import.meta.dirname, '../../out/renderer');
 if (!existsSync(join(rendererDir, 'index.html'))) {
-  console.error('The console UI is not built yet (out/renderer/index.html is missing). Run `npm run start:web`, which builds it first.');
+  console.error(
+    'The console UI is not built yet (out/renderer/index.html is missing). Run `npm run start:web`, which builds it first.',
+  );
   process.exit(1);
 }
 
@@ -41,7 +43,9 @@ const demo = await startDemo({ customers: !flags['no-customers'], autoStatuses: 
 const host = await startWebHost({ api: demo.api, rendererDir, port: flags.port });
 
 if (flags.json) {
-  console.log(JSON.stringify({ consoleUrl: host.url, relayUrl: demo.relay.url, simulatorUrl: demo.simulator.url }));
+  console.log(
+    JSON.stringify({ consoleUrl: host.url, relayUrl: demo.relay.url, simulatorUrl: demo.simulator.url }),
+  );
 } else {
   console.log(`
 Ventana demo is running (relay, Cloud API simulator and console on this machine).

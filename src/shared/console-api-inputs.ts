@@ -26,7 +26,11 @@ export const consoleMethodInputs = {
   sendText: z
     .object({
       conversationId: z.string().min(1),
-      text: z.string().trim().min(1, 'Write a message first').max(4096, 'WhatsApp takes at most 4,096 characters'),
+      text: z
+        .string()
+        .trim()
+        .min(1, 'Write a message first')
+        .max(4096, 'WhatsApp takes at most 4,096 characters'),
     })
     .strict(),
   markConversationRead: conversationRef,

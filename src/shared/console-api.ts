@@ -21,7 +21,6 @@ export type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
 export type ConsoleInput<M extends ConsoleMethod> = z.input<(typeof consoleMethodInputs)[M]>;
 export type ConsoleParsedInput<M extends ConsoleMethod> = z.output<(typeof consoleMethodInputs)[M]>;
 
-
 export interface SessionInfo {
   agent: Agent;
   relayUrl: string;

@@ -164,8 +164,36 @@ export const messageSchema = z.object({
   payload: z.record(z.string(), z.unknown()).nullable(),
   media: mediaSchema.nullable().default(null),
   context: messageContextSchema.nullable().default(null),
+  /**
+   * An outbound message held back by pacing (Meta's per-recipient limit, 131056, or the number's
+   * throughput): when the relay will try again (ms). Null when it is not waiting.
+   */
+  waitingUntil: z.number().nullable().default(null),
 });
 export type Message = z.infer<typeof messageSchema>;
+
+/** An internal note on a conversation: seen by the team, never sent to the customer. */
+export const noteSchema = z.object({
+  /** The client mutation id that created it. */
+  id: z.string(),
+  conversationId: z.string(),
+  phoneNumberId: z.string(),
+  authorId: z.string(),
+  text: z.string(),
+  at: z.number(),
+});
+export type Note = z.infer<typeof noteSchema>;
+
+/** A team quick reply, inserted in the composer by typing `/` and its shortcut. */
+export const quickReplySchema = z.object({
+  id: z.string(),
+  /** Without the slash; letters, digits, - and _. */
+  shortcut: z.string(),
+  text: z.string(),
+  updatedAt: z.number(),
+  updatedBy: z.string(),
+});
+export type QuickReply = z.infer<typeof quickReplySchema>;
 
 export const templateStatusSchema = z.string(); // APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ... (Meta adds more)
 
@@ -185,6 +213,10 @@ export const templateSchema = z.object({
   /** Meta's reason for the last status change (rejection, pause). */
   reason: z.string().nullable(),
   updatedAt: z.number(),
+  /** POSITIONAL ({{1}}) or NAMED ({{order_id}}); null until the template list was synced. */
+  parameterFormat: z.enum(['POSITIONAL', 'NAMED']).nullable().default(null),
+  /** Meta's components (HEADER, BODY, FOOTER, BUTTONS, ...) as listed; empty until synced. */
+  components: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 export type Template = z.infer<typeof templateSchema>;
 

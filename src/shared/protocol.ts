@@ -12,7 +12,9 @@ import {
   alertSchema,
   conversationSchema,
   messageSchema,
+  noteSchema,
   phoneNumberSchema,
+  quickReplySchema,
   templateSchema,
 } from './domain.ts';
 import { errorInfoSchema } from './result.ts';
@@ -54,23 +56,112 @@ export const relayEventSchema = z.discriminatedUnion('type', [
   z.object({ ...eventBase, type: z.literal('template.upserted'), template: templateSchema }),
   z.object({ ...eventBase, type: z.literal('phone_number.upserted'), phoneNumber: phoneNumberSchema }),
   z.object({ ...eventBase, type: z.literal('alert.raised'), alert: alertSchema }),
+  z.object({ ...eventBase, type: z.literal('note.upserted'), note: noteSchema }),
+  z.object({ ...eventBase, type: z.literal('quick_reply.upserted'), quickReply: quickReplySchema }),
+  z.object({ ...eventBase, type: z.literal('quick_reply.deleted'), quickReplyId: z.string() }),
 ]);
 export type RelayEvent = z.infer<typeof relayEventSchema>;
 export type RelayEventType = RelayEvent['type'];
 
+const conversationRef = { conversationId: z.string().min(1) };
+/** A message of the conversation, by its id (the wamid for inbound messages). */
+const messageRef = { ...conversationRef, messageId: z.string().min(1) };
+
+/**
+ * Values for a template's variables, as the agent filled them in the picker. The relay checks them
+ * against the template's components before anything reaches Meta.
+ */
+export const templateParametersSchema = z.object({
+  /** Header: a text value, or a media (an upload id from POST /v1/uploads, or a public link). */
+  header: z
+    .union([
+      z.object({ type: z.literal('text'), text: z.string() }),
+      z.object({
+        type: z.enum(['image', 'video', 'document']),
+        uploadId: z.string().optional(),
+        link: z.string().url().optional(),
+        filename: z.string().optional(),
+      }),
+      z.object({
+        type: z.literal('location'),
+        latitude: z.number(),
+        longitude: z.number(),
+        name: z.string().optional(),
+        address: z.string().optional(),
+      }),
+    ])
+    .optional(),
+  /** Body values: by position ("1", "2", ...) or by name for NAMED templates. */
+  body: z.record(z.string(), z.string()).default({}),
+  /** Per button index: the URL suffix, quick-reply payload, or the copy code (authentication). */
+  buttons: z.record(z.string(), z.string()).default({}),
+});
+export type TemplateParameters = z.infer<typeof templateParametersSchema>;
+
 export const commandSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('send_text'),
-    conversationId: z.string().min(1),
+    ...conversationRef,
+    text: z.string().trim().min(1).max(4096),
+    /** Quote a message of the conversation (Meta's reply context). */
+    replyTo: z.string().min(1).optional(),
+    /** Let WhatsApp show a preview of the first link. */
+    previewUrl: z.boolean().default(false),
+  }),
+  z.object({
+    kind: z.literal('send_template'),
+    ...conversationRef,
+    name: z.string().min(1),
+    language: z.string().min(1),
+    parameters: templateParametersSchema.default({ body: {}, buttons: {} }),
+  }),
+  z.object({
+    kind: z.literal('send_media'),
+    ...conversationRef,
+    /** From POST /v1/uploads: the relay holds the bytes and uploads them to Meta. */
+    uploadId: z.string().min(1),
+    caption: z.string().max(1024).optional(),
+    replyTo: z.string().min(1).optional(),
+  }),
+  z.object({ kind: z.literal('send_reaction'), ...messageRef, emoji: z.string().max(16) }),
+  z.object({ kind: z.literal('mark_read'), ...messageRef }),
+  z.object({ kind: z.literal('assign'), ...conversationRef, agentId: z.string().min(1) }),
+  z.object({ kind: z.literal('unassign'), ...conversationRef }),
+  /** Hand a conversation from its current assignee to another agent (supervisors, or the assignee). */
+  z.object({ kind: z.literal('transfer'), ...conversationRef, toAgentId: z.string().min(1) }),
+  z.object({ kind: z.literal('close'), ...conversationRef }),
+  z.object({ kind: z.literal('reopen'), ...conversationRef }),
+  z.object({ kind: z.literal('add_note'), ...conversationRef, text: z.string().trim().min(1).max(4096) }),
+  z.object({
+    kind: z.literal('quick_reply_create'),
+    shortcut: z.string().regex(/^[\p{L}\p{N}_-]{1,32}$/u),
     text: z.string().trim().min(1).max(4096),
   }),
+  z.object({
+    kind: z.literal('quick_reply_update'),
+    quickReplyId: z.string().min(1),
+    shortcut: z
+      .string()
+      .regex(/^[\p{L}\p{N}_-]{1,32}$/u)
+      .optional(),
+    text: z.string().trim().min(1).max(4096).optional(),
+  }),
+  z.object({ kind: z.literal('quick_reply_delete'), quickReplyId: z.string().min(1) }),
+  /** Fetch every page of the account's templates from Meta now. */
+  z.object({ kind: z.literal('sync_templates') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
+export type CommandKind = Command['kind'];
 
-export const mutationIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const mutationIdSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 export const commandResultSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), messageId: z.string() }),
+  /** Accepted and executed. `messageId`: the message (or note, quick reply) it created or changed. */
+  z.object({ ok: z.literal(true), messageId: z.string().nullable() }),
   z.object({ ok: z.literal(false), error: errorInfoSchema }),
 ]);
 export type CommandResult = z.infer<typeof commandResultSchema>;
@@ -131,7 +222,10 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
 /** Parses one text frame; never throws. */
-export function parseFrame<T>(schema: z.ZodType<T>, text: string): { ok: true; frame: T } | { ok: false; reason: string } {
+export function parseFrame<T>(
+  schema: z.ZodType<T>,
+  text: string,
+): { ok: true; frame: T } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -139,5 +233,7 @@ export function parseFrame<T>(schema: z.ZodType<T>, text: string): { ok: true; f
     return { ok: false, reason: 'frame is not JSON' };
   }
   const parsed = schema.safeParse(json);
-  return parsed.success ? { ok: true, frame: parsed.data } : { ok: false, reason: z.prettifyError(parsed.error) };
+  return parsed.success
+    ? { ok: true, frame: parsed.data }
+    : { ok: false, reason: z.prettifyError(parsed.error) };
 }

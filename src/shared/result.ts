@@ -11,7 +11,10 @@ export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: string, message: string): Result<never> => ({ ok: false, error: { code, message } });
+export const fail = (code: string, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});
 
 /** An error with a stable machine-readable code, for the boundaries that turn it into a Result. */
 export class CodedError extends Error {

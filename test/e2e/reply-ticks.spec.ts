@@ -20,7 +20,9 @@ test.afterAll(async () => {
   await demo?.stop();
 });
 
-test('a customer message arrives live, the reply is sent once and its ticks follow the statuses', async ({ page }) => {
+test('a customer message arrives live, the reply is sent once and its ticks follow the statuses', async ({
+  page,
+}) => {
   await page.goto(demo.consoleUrl);
   await expect(page.getByTestId('sync-status')).toBeVisible();
 

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 const root = join(import.meta.dirname, '../..');
-const urlsSchema = z.object({ consoleUrl: z.string().url(), relayUrl: z.string().url(), simulatorUrl: z.string().url() });
+const urlsSchema = z.object({
+  consoleUrl: z.string().url(),
+  relayUrl: z.string().url(),
+  simulatorUrl: z.string().url(),
+});
 export type DemoUrls = z.infer<typeof urlsSchema>;
 
 export interface WebDemoProcess extends DemoUrls {
@@ -36,12 +40,18 @@ export async function startWebDemo(flags: string[]): Promise<WebDemoProcess> {
 }
 
 /** Calls one of the simulator's loopback control endpoints (`/_sim/...`). */
-export async function simulatorControl<T>(demo: DemoUrls, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+export async function simulatorControl<T>(
+  demo: DemoUrls,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const response = await fetch(`${demo.simulatorUrl}/_sim/${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`simulator ${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`simulator ${method} ${path}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

@@ -41,6 +41,7 @@ export function inboundFixture(customer: string, id: string, overrides: Partial<
     payload: null,
     media: null,
     context: null,
+    waitingUntil: null,
     ...overrides,
   };
 }
@@ -72,6 +73,8 @@ export function templateFixture(name: string, overrides: Partial<Template> = {})
     quality: 'GREEN',
     reason: null,
     updatedAt: T0,
+    parameterFormat: null,
+    components: [],
     ...overrides,
   };
 }

@@ -153,7 +153,11 @@ export class RelaySyncClient {
 
   async command(mutationId: string, conversationId: string, text: string): Promise<Frame<'command_result'>> {
     const from = this.frames.length;
-    this.send({ type: 'command', mutationId, command: { kind: 'send_text', conversationId, text } });
+    this.send({
+      type: 'command',
+      mutationId,
+      command: { kind: 'send_text', conversationId, text, previewUrl: false },
+    });
     return this.waitFor('command_result', (frame) => frame.mutationId === mutationId, from);
   }
 

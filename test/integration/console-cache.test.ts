@@ -169,7 +169,12 @@ describe('applying event pages', () => {
     const { repo, close } = freshCache();
     const conversation = conversationFixture('593991110004');
     applyEventsFrame(repo, eventsFrame(1, [{ conversation }]));
-    const command = { kind: 'send_text' as const, conversationId: conversation.id, text: 'Con gusto' };
+    const command = {
+      kind: 'send_text' as const,
+      conversationId: conversation.id,
+      text: 'Con gusto',
+      previewUrl: false,
+    };
     repo.insertOutbox({ mutationId: 'mutationD1xx', conversationId: conversation.id, command, createdAt: 1 });
     repo.insertOutbox({ mutationId: 'mutationD2xx', conversationId: conversation.id, command, createdAt: 2 });
     applyEventsFrame(repo, eventsFrame(2, [{ message: outboundFixture('593991110004', 'mutationD1xx') }]));
@@ -350,7 +355,12 @@ describe('rebuilding from a snapshot', () => {
       ]),
     );
     repo.clearUnread(conversationA.id);
-    const command = (id: string) => ({ kind: 'send_text' as const, conversationId: id, text: 'Enseguida' });
+    const command = (id: string) => ({
+      kind: 'send_text' as const,
+      conversationId: id,
+      text: 'Enseguida',
+      previewUrl: false,
+    });
     // One reply the relay has since confirmed (the snapshot carries it), one still to send.
     repo.insertOutbox({
       mutationId: 'mutationB2xx',

@@ -393,6 +393,7 @@ describe('inbound media', () => {
         error: null,
       },
       context: null,
+      waitingUntil: null,
     };
     store.transaction(() => {
       store.saveConversation({

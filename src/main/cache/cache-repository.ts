@@ -455,6 +455,7 @@ function toMessage(row: MessageRow): Message {
     payload: fromJsonColumn(payloadSchema, row.payload_json, 'messages.payload_json'),
     media: fromJsonColumn(mediaSchema, row.media_json, 'messages.media_json'),
     context: fromJsonColumn(messageContextSchema, row.context_json, 'messages.context_json'),
+    waitingUntil: null,
   };
 }
 

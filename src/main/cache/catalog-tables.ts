@@ -93,6 +93,9 @@ export class CatalogTables {
       quality: row.quality,
       reason: row.reason,
       updatedAt: row.updated_at,
+      // Components are cached from issue 4's template sync on (see the cache migrations).
+      parameterFormat: null,
+      components: [],
     }));
   }
 

@@ -33,7 +33,7 @@ function outboxView(row: OutboxRow, conversation: Conversation | null, authorId:
     phoneNumberId: conversation?.phoneNumberId ?? row.conversationId.split(':')[0] ?? '',
     direction: 'out',
     type: 'text',
-    text: row.command.text,
+    text: row.command.kind === 'send_text' ? row.command.text : null,
     waMessageId: null,
     timestamp: row.createdAt,
     status: row.state === 'failed' ? 'failed' : 'queued',
@@ -44,6 +44,7 @@ function outboxView(row: OutboxRow, conversation: Conversation | null, authorId:
     payload: null,
     media: null,
     context: null,
+    waitingUntil: null,
     pending: true,
   };
 }

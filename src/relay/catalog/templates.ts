@@ -30,6 +30,9 @@ export function templateAfter(existing: Template | null, change: TemplateChange,
     // The reason belongs to the status it came with.
     reason: status === change.status && !stale ? (change.reason ?? null) : (existing?.reason ?? null),
     updatedAt: stale ? existing.updatedAt : at,
+    // Webhooks never carry components: they come from the template list.
+    parameterFormat: existing?.parameterFormat ?? null,
+    components: existing?.components ?? [],
   };
 }
 

@@ -55,6 +55,11 @@ export function createCommandRunner(context: CommandContext): CommandRunner {
     switch (command.kind) {
       case 'send_text':
         return sendText(context, agent, mutationId, command);
+      default:
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'NOT_SUPPORTED', message: `The relay cannot carry out ${command.kind} yet.` },
+        });
     }
   };
 

@@ -122,6 +122,7 @@ export async function sendText(
     payload: null,
     media: null,
     context: null,
+    waitingUntil: null,
   };
   const updatedConversation: Conversation = {
     ...conversation,

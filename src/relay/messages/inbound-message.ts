@@ -31,6 +31,7 @@ export function recordInbound(store: RelayStore, inbound: InboundMessage, at: nu
     payload: inbound.payload,
     media: inbound.media,
     context: inbound.context,
+    waitingUntil: null,
   };
   const changed = existing === null || !isDeepStrictEqual(existing, conversation);
   // The conversation row first: the message refers to it.

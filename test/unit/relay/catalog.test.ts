@@ -24,6 +24,8 @@ const approved: Template = {
   quality: 'GREEN',
   reason: null,
   updatedAt: 1_000,
+  parameterFormat: null,
+  components: [],
 };
 
 describe('templateAfter', () => {

@@ -53,7 +53,9 @@ describe('loadRelayConfig', () => {
   });
 
   it('reads booleans from the environment as true or false only', () => {
-    expect(loadRelayConfig({ env: { ...required, VENTANA_CONTROL_ENABLED: 'true' } }).controlEnabled).toBe(true);
+    expect(loadRelayConfig({ env: { ...required, VENTANA_CONTROL_ENABLED: 'true' } }).controlEnabled).toBe(
+      true,
+    );
     expect(() => loadRelayConfig({ env: { ...required, VENTANA_CONTROL_ENABLED: 'yes' } })).toThrow(
       /controlEnabled: VENTANA_CONTROL_ENABLED="yes" must be true or false/,
     );

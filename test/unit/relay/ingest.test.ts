@@ -63,6 +63,7 @@ function outbound(id: string, waMessageId: string | null, conversation = LUCIA):
     payload: null,
     media: null,
     context: null,
+    waitingUntil: null,
   };
   store.saveMessage(message);
   return message;
@@ -415,6 +416,8 @@ describe('ingestWebhook: templates, numbers, alerts and what is kept raw', () =>
         quality: 'YELLOW',
         reason: null,
         updatedAt: 1763727500_000,
+        parameterFormat: null,
+        components: [],
       },
     ]);
     const events = logged();

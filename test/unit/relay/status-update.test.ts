@@ -19,6 +19,7 @@ const outbound: Message = {
   payload: null,
   media: null,
   context: null,
+  waitingUntil: null,
 };
 
 const status = (name: StatusUpdate['status'], extra: Partial<StatusUpdate> = {}): StatusUpdate => ({

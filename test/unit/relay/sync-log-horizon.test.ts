@@ -40,6 +40,8 @@ function logAt(at: number, name = 't'): number {
     quality: null,
     reason: null,
     updatedAt: at,
+    parameterFormat: null,
+    components: [],
   };
   return store.appendEvent({ type: 'template.upserted', at, phoneNumberId: null, template }).seq;
 }

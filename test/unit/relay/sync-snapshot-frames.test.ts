@@ -63,6 +63,7 @@ function message(c: Conversation, id: string, text: string): Message {
     payload: null,
     media: null,
     context: null,
+    waitingUntil: null,
   };
 }
 
@@ -95,6 +96,8 @@ function fill(customers: number, perConversation: number, text = 'hola'): void {
       quality: null,
       reason: null,
       updatedAt: AT,
+      parameterFormat: null,
+      components: [],
     });
   });
 }
