@@ -13,6 +13,8 @@ export const simulatorConfigSchema = z.object({
   statusDelayMs: z.number().int().min(0).max(600_000),
   /** The order of the automatic statuses: Meta does not promise one (read may come before delivered). */
   statusOrder: statusOrderSchema,
+  /** The most templates one page of GET /{waba-id}/message_templates holds (a smaller `limit` is honoured). */
+  templatePageSize: z.number().int().min(1).max(1000),
 });
 export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;
 
@@ -24,4 +26,6 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   statusBeforeResponse: false,
   statusDelayMs: 800,
   statusOrder: 'in-order',
+  // Meta's default page size for the template listing.
+  templatePageSize: 25,
 };

@@ -1,6 +1,6 @@
 // /_sim/*: the simulator's own controls over HTTP, for tests and demos in another process.
-// Loopback callers only: they make the "customer" write, decide delivery outcomes, arm faults and
-// move the simulator's clock.
+// Loopback callers only: they make the "customer" write, decide delivery outcomes, manage
+// templates, arm webhook and Graph faults, read what was sent and uploaded, and move the clock.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { CodedError } from '../shared/result.ts';
@@ -9,18 +9,37 @@ import type { ConfigPatch, SimulatorConfig } from './config.ts';
 import { isLoopback, MAX_BODY_BYTES, parseJson, readBody, sendJson } from './http.ts';
 import {
   addMediaHttpInputSchema,
+  addTemplateInputSchema,
   clockInputSchema,
   delayInputSchema,
   duplicateInputSchema,
   failMediaInputSchema,
+  failSendsInputSchema,
+  failUploadsInputSchema,
   inboundInputSchema,
   inboundTextInputSchema,
   MAX_MEDIA_BYTES,
+  pairRateLimitInputSchema,
   statusInputSchema,
+  templateStatusInputSchema,
   webhookInputSchema,
 } from './inputs.ts';
-import type { InboundRequest, InboundTextRequest, StatusRequest } from './inputs.ts';
+import type {
+  AddTemplateRequest,
+  FailSendsRequest,
+  FailUploadsRequest,
+  InboundRequest,
+  InboundTextRequest,
+  PairRateLimitRequest,
+  StatusRequest,
+  TemplateStatusRequest,
+} from './inputs.ts';
 import type { RecordedSend } from './send-log.ts';
+import type { PairRateLimitState } from './sends/pair-rate-limit.ts';
+import type { RecordedAttempt, RecordedRead } from './sends/request-log.ts';
+import type { ArmedFault } from './sends/send-faults.ts';
+import type { MetaTemplate } from './templates/template-store.ts';
+import type { RecordedUpload } from './uploads/upload-log.ts';
 import type { WebhookFaultState } from './webhook-faults.ts';
 import type { SignatureMode, WebhookAnswer } from './webhooks.ts';
 
@@ -38,6 +57,16 @@ export interface ControlTarget {
   advanceClock(ms: number): number;
   now(): number;
   sends(): RecordedSend[];
+  attempts(): RecordedAttempt[];
+  reads(): RecordedRead[];
+  uploads(): RecordedUpload[];
+  templates(): MetaTemplate[];
+  addTemplate(input: AddTemplateRequest): MetaTemplate;
+  setTemplateStatus(input: TemplateStatusRequest): Promise<{ template: MetaTemplate; status: number }>;
+  failNextSends(input: FailSendsRequest): void;
+  failNextUploads(input: FailUploadsRequest): void;
+  pairRateLimit(input: PairRateLimitRequest): void;
+  graphFaults(): { sends: ArmedFault[]; uploads: ArmedFault[]; pairRateLimit: PairRateLimitState };
   configure(patch: ConfigPatch): void;
   config(): SimulatorConfig;
 }
@@ -49,6 +78,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   SIM_UNKNOWN_WAMID: 404,
   SIM_UNKNOWN_PHONE_NUMBER: 404,
   SIM_UNKNOWN_MEDIA: 404,
+  SIM_UNKNOWN_TEMPLATE: 404,
+  SIM_TEMPLATE_EXISTS: 409,
   SIM_NO_WEBHOOK_URL: 409,
   SIM_WEBHOOK_UNREACHABLE: 502,
   SIM_CLOSED: 503,
@@ -121,6 +152,28 @@ export function createControlHandler(
       now: target.advanceClock(clockInputSchema.parse(await jsonBody(req)).advanceMs),
     }),
     'GET /_sim/sends': () => Promise.resolve({ sends: target.sends() }),
+    'GET /_sim/attempts': () => Promise.resolve({ attempts: target.attempts() }),
+    'GET /_sim/reads': () => Promise.resolve({ reads: target.reads() }),
+    'GET /_sim/uploads': () => Promise.resolve({ uploads: target.uploads() }),
+    'GET /_sim/templates': () => Promise.resolve({ templates: target.templates() }),
+    'POST /_sim/templates': async (req) => ({
+      template: target.addTemplate(addTemplateInputSchema.parse(await jsonBody(req))),
+    }),
+    'POST /_sim/templates/status': async (req) =>
+      target.setTemplateStatus(templateStatusInputSchema.parse(await jsonBody(req))),
+    'GET /_sim/faults/graph': () => Promise.resolve(target.graphFaults()),
+    'POST /_sim/faults/fail-sends': async (req) => {
+      target.failNextSends(failSendsInputSchema.parse(await jsonBody(req)));
+      return target.graphFaults();
+    },
+    'POST /_sim/faults/fail-uploads': async (req) => {
+      target.failNextUploads(failUploadsInputSchema.parse(await jsonBody(req)));
+      return target.graphFaults();
+    },
+    'POST /_sim/faults/pair-rate-limit': async (req) => {
+      target.pairRateLimit(pairRateLimitInputSchema.parse(await jsonBody(req)));
+      return target.graphFaults();
+    },
     'PUT /_sim/config': async (req) => {
       target.configure(configPatchSchema.parse(await jsonBody(req)));
       return { config: target.config() };

@@ -1,6 +1,7 @@
 // Meta's Graph error envelope: {error: {message, type, code, error_subcode?, error_data?, fbtrace_id}}.
 // Messages follow the ones Meta really answers, so relays can be tested against realistic text.
 import { randomBytes } from 'node:crypto';
+import { isGraphLevelCode, whatsAppErrorInfo } from './whatsapp-errors.ts';
 
 export interface GraphErrorBody {
   error: {
@@ -51,6 +52,58 @@ export function unsupportedRequest(method: string, objectId: string): GraphError
   });
 }
 
+/** What a test (or a check) says about a WhatsApp error; the rest comes from Meta's catalog. */
+export interface WhatsAppErrorRequest {
+  code: number;
+  title?: string;
+  details?: string;
+  httpStatus?: number;
+  subcode?: number;
+}
+
+/**
+ * A WhatsApp error as Meta answers a send: message "(#code) title", type OAuthException, and
+ * error_data {messaging_product, details} (cloud-api.md §3.8). Token errors (190) look like Graph's own.
+ */
+export function whatsAppError(request: WhatsAppErrorRequest): GraphErrorResponse {
+  const info = whatsAppErrorInfo(request.code);
+  const status = request.httpStatus ?? info.httpStatus;
+  const subcode = request.subcode === undefined ? {} : { error_subcode: request.subcode };
+  if (request.code === 190) {
+    const base = invalidAccessToken();
+    const message = request.title ?? base.body.error.message;
+    return { status, body: { error: { ...base.body.error, message, ...subcode } } };
+  }
+  const title = request.title ?? info.title;
+  const details = request.details ?? (isGraphLevelCode(request.code) ? undefined : info.details);
+  return graphError(status, {
+    message: `(#${request.code}) ${title}`,
+    type: 'OAuthException',
+    code: request.code,
+    ...subcode,
+    ...(details === undefined ? {} : { error_data: { messaging_product: 'whatsapp' as const, details } }),
+  });
+}
+
+/** A 5xx from Graph itself: nothing says whether the request was carried out. */
+export function serverError(status: number): GraphErrorResponse {
+  return graphError(status, {
+    message: 'An unexpected error has occurred. Please retry your request later.',
+    type: 'OAuthException',
+    code: 2,
+    is_transient: true,
+  });
+}
+
+/** A required form field or body key is missing, worded as Graph words it. */
+export function requiredParameter(name: string): GraphErrorResponse {
+  return graphError(400, {
+    message: `(#100) The parameter ${name} is required.`,
+    type: 'OAuthException',
+    code: 100,
+  });
+}
+
 export function invalidParameter(details: string): GraphErrorResponse {
   return graphError(400, {
     message: `(#100) Invalid parameter: ${details}`,
@@ -76,10 +129,5 @@ export function mediaFault(status: number, mediaId: string, message?: string): G
       is_transient: true,
     });
   }
-  return graphError(status, {
-    message: 'An unexpected error has occurred. Please retry your request later.',
-    type: 'OAuthException',
-    code: 2,
-    is_transient: true,
-  });
+  return serverError(status);
 }

@@ -1,7 +1,8 @@
 // startSimulator: a stand-in for Meta's WhatsApp Cloud API over real HTTP. The relay calls its Graph
-// endpoints exactly as it calls graph.facebook.com (sends, media lookups, media downloads); it posts
-// signed webhooks to the relay as Meta does; tests drive the customer side, arm delivery faults and
-// move its clock through this object or the /_sim HTTP controls (control-routes.ts).
+// endpoints exactly as it calls graph.facebook.com (sends of every type, uploads, the template list,
+// media lookups and downloads); it posts signed webhooks to the relay as Meta does; tests drive the
+// customer side, manage templates, arm delivery and Graph faults and move its clock through this
+// object or the /_sim HTTP controls (control-routes.ts).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -19,29 +20,71 @@ import { sendJson } from './http.ts';
 import { buildInbound } from './inbound.ts';
 import {
   addMediaInputSchema,
+  addTemplateInputSchema,
   clockInputSchema,
   delayInputSchema,
   duplicateInputSchema,
   failMediaInputSchema,
+  failSendsInputSchema,
+  failUploadsInputSchema,
   inboundInputSchema,
   inboundTextInputSchema,
+  pairRateLimitInputSchema,
   statusInputSchema,
+  templateStatusInputSchema,
 } from './inputs.ts';
-import type { DelayRequest, DuplicateRequest, FailMediaRequest } from './inputs.ts';
+import type {
+  AddTemplateRequest,
+  DelayRequest,
+  DuplicateRequest,
+  FailMediaRequest,
+  FailSendsRequest,
+  FailUploadsRequest,
+  PairRateLimitRequest,
+  TemplateStatusRequest,
+} from './inputs.ts';
 import { createMediaDownloadHandler } from './media/download-route.ts';
 import { MediaHost } from './media/media-host.ts';
 import { MEDIA_DOWNLOAD_PATH } from './media/media-url.ts';
-import { pmpPricing, statusWebhook, textMessage } from './payloads/index.ts';
+import { pmpPricing, statusWebhook, templateStatusUpdateWebhook, textMessage } from './payloads/index.ts';
 import type { BusinessNumber, MessageBody, StatusName } from './payloads/index.ts';
 import { seededRandom } from './seeded-random.ts';
 import { SendLog } from './send-log.ts';
 import type { RecordedSend } from './send-log.ts';
+import { CustomerWindows } from './sends/customer-windows.ts';
+import { PAIR_WINDOW_MS, PairRateLimit } from './sends/pair-rate-limit.ts';
+import type { PairRateLimitState } from './sends/pair-rate-limit.ts';
+import { pricingOf } from './sends/pricing.ts';
+import { RequestLog } from './sends/request-log.ts';
+import type { RecordedAttempt, RecordedRead } from './sends/request-log.ts';
+import { ArmedFaults, faultOutcome } from './sends/send-faults.ts';
+import type { ArmedFault } from './sends/send-faults.ts';
+import { SEED_TEMPLATES } from './templates/catalog.ts';
+import { TemplateStore, toMetaTemplate } from './templates/template-store.ts';
+import type { MetaTemplate } from './templates/template-store.ts';
+import { UploadLog } from './uploads/upload-log.ts';
+import type { RecordedUpload } from './uploads/upload-log.ts';
+import { whatsAppErrorInfo } from './whatsapp-errors.ts';
 import { WebhookFaults } from './webhook-faults.ts';
 import { WebhookPoster } from './webhooks.ts';
 import type { SignatureMode, WebhookAnswer } from './webhooks.ts';
 import { newWamid } from './wamid.ts';
 
 export type { RecordedSend } from './send-log.ts';
+export type { RecordedAttempt, RecordedRead } from './sends/request-log.ts';
+export type { ArmedFault, FaultOutcome } from './sends/send-faults.ts';
+export type { PairRateLimitState } from './sends/pair-rate-limit.ts';
+export type { MetaTemplate, StoredTemplate } from './templates/template-store.ts';
+export type { RecordedUpload } from './uploads/upload-log.ts';
+export type {
+  AddTemplateRequest,
+  FailSendsRequest,
+  FailUploadsRequest,
+  PairRateLimitRequest,
+  SendFaultSpec,
+  TemplateStatusRequest,
+} from './inputs.ts';
+export { SEED_TEMPLATES } from './templates/catalog.ts';
 export type { SimulatorConfig, StatusOrder } from './config.ts';
 export type { WebhookFaultState } from './webhook-faults.ts';
 export type { SignatureMode, WebhookAnswer } from './webhooks.ts';
@@ -68,9 +111,12 @@ export interface SimulatorOptions {
   seed?: number;
   /** Where failures of background webhooks (auto statuses) are reported; silent by default. */
   logger?: Logger;
+  /** The account's templates at start, in listing order (default: SEED_TEMPLATES, a Spanish shop's set). */
+  templates?: readonly AddTemplateRequest[];
 }
 
-type StatusError = { code: number; title: string; details?: string };
+/** Meta's error of a `failed` status; title and details default to what Meta writes for the code. */
+type StatusError = { code: number; title?: string; details?: string };
 /** Per-message pricing of a status; billable defaults to what the type implies (only 'regular' is charged). */
 type PricingRequest = { category: string; type: string; billable?: boolean };
 
@@ -110,7 +156,11 @@ export interface Simulator {
     phoneNumberId?: string;
     timestamp?: number;
   }): Promise<{ wamid: string; status: number }>;
-  /** Posts a signed status webhook for a message the simulator accepted earlier. */
+  /**
+   * Posts a signed status webhook for a message the simulator accepted earlier. Pricing defaults to
+   * the send's own: templates by category (utility free inside the customer-service window, billable
+   * otherwise), free customer service for the rest; `failed` carries Meta's error object instead.
+   */
   sendStatus(input: {
     wamid: string;
     status: StatusName;
@@ -134,10 +184,39 @@ export interface Simulator {
   clearFaults(): void;
   /** Moves the simulator's clock forward; answers the new time (ms). */
   advanceClock(ms: number): number;
-  /** Every POST /messages send the simulator accepted, in order. */
+  /** Every POST /messages send the simulator accepted, in order (also those never answered, see failNextSends). */
   sends(): RecordedSend[];
-  /** Calls `listener` after each accepted send has been answered; returns the unsubscribe function. */
+  /** Every POST /messages request (sends and mark-reads) with its outcome: Graph calls, counted. */
+  attempts(): RecordedAttempt[];
+  /** Every mark-read the simulator accepted. */
+  reads(): RecordedRead[];
+  /** Every file uploaded through POST /{version}/{phone-number-id}/media. */
+  uploads(): RecordedUpload[];
+  /**
+   * Calls `listener` after each accepted send has been answered (or, for a send that is never
+   * answered, once accepted); returns the unsubscribe function.
+   */
   onSend(listener: (send: RecordedSend) => void): () => void;
+  /** The account's templates as GET /{version}/{waba-id}/message_templates lists them. */
+  templates(): MetaTemplate[];
+  /** Adds a template (silently: Meta's status webhook comes with setTemplateStatus). */
+  addTemplate(input: AddTemplateRequest): MetaTemplate;
+  /** Changes a template's status and posts the matching message_template_status_update webhook. */
+  setTemplateStatus(input: TemplateStatusRequest): Promise<{ template: MetaTemplate; status: number }>;
+  /**
+   * The next `count` (default 1) Graph sends, or those to `to` only, fail as told: a WhatsApp error
+   * ({code, httpStatus?, title?, details?}), a 5xx ({httpStatus}), an error with HTTP 200
+   * ({errorWith200, code}), no answer ({hang}: accepted by Meta unless `accepted: false`) or a reset
+   * connection ({refuse}). Only requests that pass the checks meet a fault; an unscoped refusal
+   * comes before the request is even read.
+   */
+  failNextSends(input: FailSendsRequest): void;
+  /** The same for POST /{phone-number-id}/media uploads. */
+  failNextUploads(input: FailUploadsRequest): void;
+  /** Meta's pair rate limit: with `enabled`, a second send to a customer within `windowMs` (6 s) answers 131056. */
+  pairRateLimit(input: PairRateLimitRequest): void;
+  /** Armed Graph faults and the pair rate limit. */
+  graphFaults(): { sends: ArmedFault[]; uploads: ArmedFault[]; pairRateLimit: PairRateLimitState };
   close(): Promise<void>;
 }
 
@@ -156,6 +235,7 @@ const optionsSchema = z.object({
   autoStatuses: z.boolean().default(DEFAULT_CONFIG.autoStatuses),
   statusDelayMs: z.number().int().min(0).default(DEFAULT_CONFIG.statusDelayMs),
   seed: z.number().int().default(20_261_121),
+  templates: z.array(addTemplateInputSchema).optional(),
 });
 
 function urlHost(host: string): string {
@@ -196,6 +276,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     statusDelayMs: settings.statusDelayMs,
   };
   const log = new SendLog();
+  const requests = new RequestLog();
+  const uploads = new UploadLog();
+  const templates = new TemplateStore();
+  for (const template of settings.templates ?? SEED_TEMPLATES) addTemplate(template);
+  const windows = new CustomerWindows();
+  const sendFaults = new ArmedFaults();
+  const uploadFaults = new ArmedFaults();
+  const pairLimit = new PairRateLimit();
   const faults = new WebhookFaults();
   const media = new MediaHost(clock);
   const poster = new WebhookPoster(settings.appSecret, settings.webhookUrl ?? null, faults);
@@ -222,6 +310,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       throw new CodedError('SIM_UNKNOWN_WAMID', `No accepted send has the id '${wamid}'.`);
     // Marked before posting so an automatic chain running meanwhile does not post it twice.
     log.markPosted(wamid, status);
+    const pricing = extra.pricing ?? log.pricingOf(wamid);
     const envelope = statusWebhook({
       ...businessNumber(send.phoneNumberId),
       wamid,
@@ -229,10 +318,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       status,
       timestamp: clock.now(),
       bizOpaqueCallbackData: send.bizOpaqueCallbackData,
-      ...(extra.error === undefined ? {} : { error: extra.error }),
-      ...(extra.pricing === undefined ? {} : { pricing: pmpPricing(extra.pricing) }),
+      ...(extra.error === undefined ? {} : { error: completeError(extra.error) }),
+      ...(pricing === undefined ? {} : { pricing: pmpPricing(pricing) }),
     });
     return poster.post(envelope);
+  }
+
+  function completeError(error: StatusError): { code: number; title: string; details: string } {
+    const known = whatsAppErrorInfo(error.code);
+    const title = error.title ?? known.title;
+    // A custom title without details repeats the title, as Meta does for errors it has no details for.
+    const details = error.details ?? (error.title === undefined ? known.details : title);
+    return { code: error.code, title, details };
   }
 
   const autoStatuses = new AutoStatuses({
@@ -253,6 +350,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const request = inboundInputSchema.parse(input);
     const number = businessNumber(request.phoneNumberId ?? defaultNumberId);
     const { wamid, envelope } = buildInbound(request, number, media, clock.now());
+    // The customer wrote: Meta opens the service window whatever the relay answers.
+    if (request.from !== '') {
+      windows.recordInbound(number.phoneNumberId, request.from, request.timestamp ?? clock.now());
+    }
     const { status } = await poster.post(envelope);
     return { wamid, status };
   }
@@ -306,7 +407,55 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   function clearFaults(): void {
     faults.clear();
     media.clearFaults();
+    sendFaults.clear();
+    uploadFaults.clear();
+    pairLimit.configure({ enabled: false, windowMs: PAIR_WINDOW_MS });
     poster.releaseHeld();
+  }
+
+  function failNextSends(input: FailSendsRequest): void {
+    const { count, to, error } = failSendsInputSchema.parse(input);
+    sendFaults.arm(faultOutcome(error), count, to ?? null);
+  }
+
+  function failNextUploads(input: FailUploadsRequest): void {
+    const { count, error } = failUploadsInputSchema.parse(input);
+    const outcome = faultOutcome(error);
+    // A failed upload stores nothing: no id was ever answered, so nothing can reference it.
+    uploadFaults.arm('accepted' in outcome ? { ...outcome, accepted: false } : outcome, count);
+  }
+
+  function pairRateLimit(input: PairRateLimitRequest): void {
+    pairLimit.configure(pairRateLimitInputSchema.parse(input));
+  }
+
+  function graphFaults(): { sends: ArmedFault[]; uploads: ArmedFault[]; pairRateLimit: PairRateLimitState } {
+    return { sends: sendFaults.state(), uploads: uploadFaults.state(), pairRateLimit: pairLimit.state() };
+  }
+
+  function addTemplate(input: AddTemplateRequest): MetaTemplate {
+    const { rejectedReason, ...template } = addTemplateInputSchema.parse(input);
+    return toMetaTemplate(templates.add({ ...template, rejectedReason: rejectedReason ?? null }));
+  }
+
+  async function setTemplateStatus(
+    input: TemplateStatusRequest,
+  ): Promise<{ template: MetaTemplate; status: number }> {
+    const { name, language, status, reason } = templateStatusInputSchema.parse(input);
+    const template = templates.setStatus(name, language, status, reason ?? null);
+    const answer = await poster.post(
+      templateStatusUpdateWebhook({
+        wabaId: settings.wabaId,
+        at: clock.now(),
+        templateId: Number(template.id),
+        name,
+        language,
+        event: status,
+        reason: reason ?? 'NONE',
+        category: template.category,
+      }),
+    );
+    return { template: toMetaTemplate(template), status: answer.status };
   }
 
   function advanceClock(ms: number): number {
@@ -314,14 +463,36 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return clock.now();
   }
 
+  // Known once the server listens; `paging.next` links point at it.
+  let url = '';
   const graph = createGraphHandler({
     accessToken: settings.accessToken,
     graphVersion: settings.graphVersion,
+    wabaId: settings.wabaId,
     isPhoneNumber: (id) => numbers.has(id),
     media,
+    now: () => clock.now(),
+    templates,
+    uploads,
+    faults: sendFaults,
+    uploadFaults,
+    pairRateLimit: pairLimit,
+    requests,
+    baseUrl: () => url,
+    templatePageSize: () => config.templatePageSize,
     async acceptSend(accepted) {
-      const send: RecordedSend = { wamid: newWamid(accepted.to), ...accepted, at: clock.now() };
-      log.record(send);
+      const send: RecordedSend = {
+        wamid: newWamid(accepted.to),
+        phoneNumberId: accepted.phoneNumberId,
+        to: accepted.to,
+        type: accepted.type,
+        text: accepted.text,
+        bizOpaqueCallbackData: accepted.bizOpaqueCallbackData,
+        body: accepted.body,
+        at: clock.now(),
+      };
+      const windowOpen = windows.isOpen(send.phoneNumberId, send.to, send.at);
+      log.record(send, pricingOf(accepted.templateCategory, windowOpen));
       if (config.statusBeforeResponse) {
         try {
           await postStatus(send.wamid, 'sent');
@@ -351,18 +522,28 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     sendStatus,
     sendWebhook,
     sends: () => log.all(),
+    attempts: () => requests.attempts(),
+    reads: () => requests.reads(),
+    uploads: () => uploads.all(),
+    templates: () => templates.all().map(toMetaTemplate),
+    addTemplate,
+    setTemplateStatus,
+    failNextSends,
+    failNextUploads,
+    pairRateLimit,
+    graphFaults,
     configure,
     config: () => ({ ...config }),
   });
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://simulator');
-    const path = url.pathname;
+    const requestUrl = new URL(req.url ?? '/', 'http://simulator');
+    const path = requestUrl.pathname;
     const handled = path.startsWith('/_sim/')
       ? control(req, res, path)
       : path === MEDIA_DOWNLOAD_PATH
-        ? download(req, res, url)
-        : graph(req, res, path);
+        ? download(req, res, requestUrl)
+        : graph(req, res, requestUrl);
     handled.catch((error: unknown) => {
       logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) {
@@ -380,7 +561,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${urlHost(settings.host)}:${port}`;
+  url = `http://${urlHost(settings.host)}:${port}`;
   media.setBaseUrl(url);
 
   return {
@@ -400,6 +581,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     clearFaults,
     advanceClock,
     sends: () => log.all(),
+    attempts: () => requests.attempts(),
+    reads: () => requests.reads(),
+    uploads: () => uploads.all(),
+    templates: () => templates.all().map(toMetaTemplate),
+    addTemplate,
+    setTemplateStatus,
+    failNextSends,
+    failNextUploads,
+    pairRateLimit,
+    graphFaults,
     onSend(listener) {
       sendListeners.add(listener);
       return () => void sendListeners.delete(listener);

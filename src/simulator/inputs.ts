@@ -59,11 +59,16 @@ export const statusInputSchema = z
   .object({
     wamid: z.string().min(1),
     status: z.enum(['sent', 'delivered', 'read', 'played', 'failed']),
+    /** With `failed`: Meta's error; title and details default to the ones Meta writes for the code. */
     error: z
-      .object({ code: z.number().int(), title: z.string().min(1), details: z.string().optional() })
+      .object({
+        code: z.number().int(),
+        title: z.string().min(1).optional(),
+        details: z.string().min(1).optional(),
+      })
       .strict()
       .optional(),
-    /** Per-message pricing; default: free customer service. */
+    /** Per-message pricing; default: the send's own (templates by category, else free customer service). */
     pricing: z
       .object({ category: z.string().min(1), type: z.string().min(1), billable: z.boolean().optional() })
       .strict()
@@ -153,3 +158,119 @@ export const clockInputSchema = z
       .max(10 * 365 * 24 * 3_600_000),
   })
   .strict();
+
+// Faults of Graph calls (failNextSends, failNextUploads). Each union member is strict, so
+// {httpStatus: 500} and {code, httpStatus} cannot be confused.
+const metaErrorCode = z.number().int().min(1);
+const errorFaultSchema = z
+  .object({
+    code: metaErrorCode,
+    /** Default: what Meta answers for the code (400; 429 for 130429; 401 for 190). */
+    httpStatus: z.number().int().min(400).max(599).optional(),
+    title: z.string().min(1).optional(),
+    details: z.string().min(1).optional(),
+    subcode: z.number().int().optional(),
+  })
+  .strict();
+const serverErrorFaultSchema = z
+  .object({
+    httpStatus: z.number().int().min(500).max(599),
+    /** Meta carried the send out before failing to answer: it is recorded and statuses follow. */
+    accepted: z.boolean().default(false),
+  })
+  .strict();
+const hangFaultSchema = z
+  .object({
+    hang: z.literal(true),
+    /** Meta carried the send out, the answer never comes (default): a later status settles it. */
+    accepted: z.boolean().default(true),
+  })
+  .strict();
+const refuseFaultSchema = z.object({ refuse: z.literal(true) }).strict();
+const errorWith200FaultSchema = z
+  .object({
+    errorWith200: z.literal(true),
+    code: metaErrorCode,
+    title: z.string().min(1).optional(),
+    details: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const sendFaultSchema = z.union([
+  errorFaultSchema,
+  serverErrorFaultSchema,
+  hangFaultSchema,
+  refuseFaultSchema,
+  errorWith200FaultSchema,
+]);
+export type SendFaultSpec = z.input<typeof sendFaultSchema>;
+
+export const failSendsInputSchema = z
+  .object({
+    count: z.number().int().min(1).max(10_000).default(1),
+    /** Only sends to this customer fail (mark-read calls never match a scoped fault). */
+    to: waIdSchema.optional(),
+    error: sendFaultSchema,
+  })
+  .strict();
+export type FailSendsRequest = z.input<typeof failSendsInputSchema>;
+
+export const failUploadsInputSchema = z
+  .object({
+    count: z.number().int().min(1).max(10_000).default(1),
+    error: z.union([
+      errorFaultSchema,
+      serverErrorFaultSchema.omit({ accepted: true }),
+      hangFaultSchema.omit({ accepted: true }),
+      refuseFaultSchema,
+      errorWith200FaultSchema,
+    ]),
+  })
+  .strict();
+export type FailUploadsRequest = z.input<typeof failUploadsInputSchema>;
+
+export const pairRateLimitInputSchema = z
+  .object({
+    enabled: z.boolean(),
+    /** Meta's pair limit is one message every 6 s to the same customer. */
+    windowMs: z.number().int().min(1).max(3_600_000).default(6_000),
+  })
+  .strict();
+export type PairRateLimitRequest = z.input<typeof pairRateLimitInputSchema>;
+
+const templateStatusSchema = z.enum(['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED']);
+
+export const addTemplateInputSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9_]{1,512}$/, 'must be lower-case letters, digits and _, as Meta names templates'),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/, "must be a locale such as 'es_MX' or 'es'"),
+    category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
+    status: templateStatusSchema.default('APPROVED'),
+    parameterFormat: z.enum(['POSITIONAL', 'NAMED']).default('POSITIONAL'),
+    /** Meta's listing shape: [{type: 'BODY', text: 'Hola {{1}}'}, {type: 'BUTTONS', buttons: [...]}, ...]. */
+    components: z.array(z.looseObject({ type: z.string().min(1) })).min(1),
+    /** Meta's id (digits); default: a new one. */
+    id: z
+      .string()
+      .regex(/^\d{1,16}$/)
+      .optional(),
+    /** Why Meta rejected it; null or absent otherwise. */
+    rejectedReason: z.string().min(1).nullable().optional(),
+  })
+  .strict();
+export type AddTemplateRequest = z.input<typeof addTemplateInputSchema>;
+
+export const templateStatusInputSchema = z
+  .object({
+    name: z.string().min(1),
+    language: z.string().min(1),
+    status: templateStatusSchema,
+    /** Meta's reason (INVALID_FORMAT, ...); 'NONE' when not given. */
+    reason: z.string().min(1).optional(),
+  })
+  .strict();
+export type TemplateStatusRequest = z.input<typeof templateStatusInputSchema>;

@@ -1,5 +1,7 @@
-// Every send the Graph endpoint accepted, in order, plus which status webhooks each one has had.
+// Every send the Graph endpoint accepted, in order, plus which status webhooks each one has had
+// and the pricing its statuses carry.
 import type { StatusName } from './payloads/index.ts';
+import type { SendPricing } from './sends/pricing.ts';
 
 export interface RecordedSend {
   wamid: string;
@@ -18,10 +20,17 @@ export interface RecordedSend {
 export class SendLog {
   readonly #sends: RecordedSend[] = [];
   readonly #posted = new Map<string, Set<StatusName>>();
+  readonly #pricing = new Map<string, SendPricing>();
 
-  record(send: RecordedSend): void {
+  record(send: RecordedSend, pricing: SendPricing): void {
     this.#sends.push(send);
     this.#posted.set(send.wamid, new Set());
+    this.#pricing.set(send.wamid, pricing);
+  }
+
+  /** What the send's statuses report about its price. */
+  pricingOf(wamid: string): SendPricing | undefined {
+    return this.#pricing.get(wamid);
   }
 
   find(wamid: string): RecordedSend | undefined {

@@ -317,8 +317,9 @@ describe('Graph POST /{version}/{phone-number-id}/messages', () => {
       { body: textSend('x'.repeat(4097)), mentions: 'text.body' },
       { body: { ...textSend('x'), messaging_product: 'sms' }, mentions: 'messaging_product' },
       { body: { ...textSend('x'), to: undefined }, mentions: 'to' },
+      { body: { messaging_product: 'whatsapp', to: CUSTOMER, type: 'poll', poll: {} }, mentions: 'poll' },
       {
-        body: { messaging_product: 'whatsapp', to: CUSTOMER, type: 'image', image: { id: '1' } },
+        body: { messaging_product: 'whatsapp', to: CUSTOMER, type: 'image', image: {} },
         mentions: 'image',
       },
       { rawBody: '{"messaging_product": "whatsapp", ', mentions: 'JSON' },
@@ -898,6 +899,7 @@ describe('/_sim control endpoints', () => {
           statusBeforeResponse: true,
           statusDelayMs: 5,
           statusOrder: 'in-order',
+          templatePageSize: 25,
         },
       },
     });

@@ -3,9 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   addMediaInputSchema,
+  addTemplateInputSchema,
   failMediaInputSchema,
+  failSendsInputSchema,
+  failUploadsInputSchema,
   inboundInputSchema,
+  pairRateLimitInputSchema,
   statusInputSchema,
+  templateStatusInputSchema,
   webhookInputSchema,
 } from '../../../src/simulator/inputs.ts';
 
@@ -45,8 +50,11 @@ describe('inboundInputSchema', () => {
 });
 
 describe('other inputs', () => {
-  it('statuses: played is a status; pricing must name category and type', () => {
+  it('statuses: played is a status; an error may give only its code; pricing must name category and type', () => {
     expect(statusInputSchema.parse({ wamid: 'w', status: 'played' }).status).toBe('played');
+    expect(statusInputSchema.parse({ wamid: 'w', status: 'failed', error: { code: 131026 } }).error).toEqual({
+      code: 131026,
+    });
     expect(
       problem(statusInputSchema, { wamid: 'w', status: 'read', pricing: { category: 'service' } }),
     ).toContain('type');
@@ -73,5 +81,92 @@ describe('other inputs', () => {
     });
     problem(webhookInputSchema, { raw: 'x', signature: 'forged' });
     problem(webhookInputSchema, { raw: 'x', envelope: {} });
+  });
+});
+
+describe('Graph fault inputs', () => {
+  it('take one shape each: a code, a 5xx, a hang, a refusal or an error with HTTP 200', () => {
+    expect(failSendsInputSchema.parse({ error: { code: 130429 } })).toEqual({
+      count: 1,
+      error: { code: 130429 },
+    });
+    expect(failSendsInputSchema.parse({ count: 3, to: '5215512345678', error: { httpStatus: 503 } })).toEqual(
+      {
+        count: 3,
+        to: '5215512345678',
+        error: { httpStatus: 503, accepted: false },
+      },
+    );
+    expect(failSendsInputSchema.parse({ error: { hang: true } }).error).toEqual({
+      hang: true,
+      accepted: true,
+    });
+    expect(failSendsInputSchema.parse({ error: { errorWith200: true, code: 190 } }).error).toEqual({
+      errorWith200: true,
+      code: 190,
+    });
+    for (const error of [
+      { httpStatus: 404 },
+      { code: 1, httpStatus: 200 },
+      { hang: false },
+      { code: 1, refuse: true },
+      {},
+    ]) {
+      problem(failSendsInputSchema, { error });
+    }
+    expect(problem(failSendsInputSchema, { to: 'Ana', error: { code: 1 } })).toContain('E.164');
+    expect(problem(failUploadsInputSchema, { error: { hang: true, accepted: true } })).toBeTruthy();
+    expect(problem(failUploadsInputSchema, { to: '5215512345678', error: { code: 1 } })).toBeTruthy();
+  });
+
+  it('pair rate limit: enabled, with the 6 s window by default', () => {
+    expect(pairRateLimitInputSchema.parse({ enabled: true })).toEqual({ enabled: true, windowMs: 6000 });
+    problem(pairRateLimitInputSchema, { enabled: 'yes' });
+  });
+});
+
+describe('template inputs', () => {
+  const body = [{ type: 'BODY', text: 'Hola {{1}}' }];
+
+  it('take Meta names, locales, categories and statuses, approved and positional by default', () => {
+    expect(
+      addTemplateInputSchema.parse({
+        name: 'aviso_1',
+        language: 'es_MX',
+        category: 'UTILITY',
+        components: body,
+      }),
+    ).toEqual({
+      name: 'aviso_1',
+      language: 'es_MX',
+      category: 'UTILITY',
+      status: 'APPROVED',
+      parameterFormat: 'POSITIONAL',
+      components: body,
+    });
+    expect(
+      problem(addTemplateInputSchema, {
+        name: 'Aviso',
+        language: 'es_MX',
+        category: 'UTILITY',
+        components: body,
+      }),
+    ).toContain('lower-case');
+    expect(
+      problem(addTemplateInputSchema, {
+        name: 'a',
+        language: 'Spanish',
+        category: 'UTILITY',
+        components: body,
+      }),
+    ).toContain('locale');
+    problem(addTemplateInputSchema, {
+      name: 'a',
+      language: 'es',
+      category: 'SHIPPING_UPDATE',
+      components: body,
+    });
+    problem(addTemplateInputSchema, { name: 'a', language: 'es', category: 'UTILITY', components: [] });
+    problem(templateStatusInputSchema, { name: 'a', language: 'es', status: 'ARCHIVED' });
   });
 });
