@@ -9,6 +9,9 @@ export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug',
 
 const requiredText = z.string().min(1, 'must not be empty');
 
+/** Meta's default throughput of a business number (cloud-api.md §5.4). */
+export const DEFAULT_NUMBER_MESSAGES_PER_SECOND = 80;
+
 export const relayConfigSchema = z.strictObject({
   host: requiredText.default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
@@ -31,6 +34,7 @@ export const relayConfigSchema = z.strictObject({
     .positive()
     .default(1024 * 1024),
   graphTimeoutMs: z.number().int().positive().default(15_000),
+  numberMessagesPerSecond: z.number().int().positive().default(DEFAULT_NUMBER_MESSAGES_PER_SECOND),
   eventHorizonDays: z.number().int().positive().default(30),
   controlEnabled: z.boolean().default(false),
   logLevel: logLevelSchema.default('info'),
@@ -50,6 +54,11 @@ export interface RelayConfig {
   wabaId: string;
   maxWebhookBytes: number;
   graphTimeoutMs: number;
+  /**
+   * Sends per second per business number (a token bucket, bursts up to one second's worth). Meta's
+   * default is 80; upgraded numbers take up to 1,000, coexistence numbers 20. Absent: 80.
+   */
+  numberMessagesPerSecond?: number;
   /** Events older than this are pruned from the log; a console whose cursor is older rebuilds from a snapshot. */
   eventHorizonDays: number;
   /** Demo and test mode only: loopback-only control endpoints (moving the relay's clock). Never in production. */
@@ -66,6 +75,7 @@ const INTEGER_KEYS: ReadonlySet<ConfigKey> = new Set([
   'port',
   'maxWebhookBytes',
   'graphTimeoutMs',
+  'numberMessagesPerSecond',
   'eventHorizonDays',
 ]);
 const BOOLEAN_KEYS: ReadonlySet<ConfigKey> = new Set(['controlEnabled']);

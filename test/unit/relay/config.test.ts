@@ -46,6 +46,7 @@ describe('loadRelayConfig', () => {
       wabaId: '310000000000001',
       maxWebhookBytes: 1048576,
       graphTimeoutMs: 15000,
+      numberMessagesPerSecond: 80,
       eventHorizonDays: 30,
       controlEnabled: false,
       logLevel: 'info',
@@ -95,6 +96,22 @@ describe('loadRelayConfig', () => {
       expect(error.message).toContain(`${key}: required`);
     }
     expect(error.message).not.toContain('verifyToken');
+  });
+
+  it('paces each number at 80 messages per second unless told otherwise, from the file or the environment', () => {
+    expect(loadRelayConfig({ env: required }).numberMessagesPerSecond).toBe(80);
+    const file = writeConfig('coexistence.json', { numberMessagesPerSecond: 20 });
+    expect(loadRelayConfig({ file, env: required }).numberMessagesPerSecond).toBe(20);
+    expect(
+      loadRelayConfig({ file, env: { ...required, VENTANA_NUMBER_MESSAGES_PER_SECOND: '1000' } })
+        .numberMessagesPerSecond,
+    ).toBe(1000);
+    expect(
+      configError({ env: { ...required, VENTANA_NUMBER_MESSAGES_PER_SECOND: 'fast' } }).message,
+    ).toContain('numberMessagesPerSecond: VENTANA_NUMBER_MESSAGES_PER_SECOND="fast" is not a whole number');
+    expect(configError({ env: { ...required, VENTANA_NUMBER_MESSAGES_PER_SECOND: '0' } }).message).toMatch(
+      /numberMessagesPerSecond: .*\(from VENTANA_NUMBER_MESSAGES_PER_SECOND\)/,
+    );
   });
 
   it('reports an unreadable or malformed file', () => {
