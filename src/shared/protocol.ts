@@ -215,6 +215,10 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     phoneNumbers: z.array(phoneNumberSchema),
     /** Admins only: the most recent alerts, so a rebuild does not forget them. */
     alerts: z.array(alertSchema).default([]),
+    /** Internal notes of the conversations the agent sees. */
+    notes: z.array(noteSchema).default([]),
+    /** The team's quick replies (everyone sees them). */
+    quickReplies: z.array(quickReplySchema).default([]),
   }),
   z.object({ type: z.literal('snapshot_done'), cursor: z.number().int().nonnegative() }),
   z.object({ type: z.literal('error'), error: errorInfoSchema }),

@@ -151,6 +151,8 @@ export function snapshotFrame(
     templates: [],
     phoneNumbers: [],
     alerts: [],
+    notes: [],
+    quickReplies: [],
     ...page,
   };
 }

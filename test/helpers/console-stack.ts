@@ -58,7 +58,7 @@ export async function startConsoleStack(
   });
   // One clock for every start: time moved forward stays moved across a restart.
   const relayClock = new OffsetClock();
-  let relay: Relay | null = await startRelay(config, { clock: relayClock });
+  let relay: Relay | null = await startRelay(config, { clock: relayClock, autoSyncTemplates: false });
   // Later starts reuse the port, so a console configured with this url finds the relay again.
   config.port = relay.port;
   const relayUrl = relay.url;
@@ -91,7 +91,7 @@ export async function startConsoleStack(
       relay = null;
     },
     async startRelay() {
-      relay ??= await startRelay(config, { clock: relayClock });
+      relay ??= await startRelay(config, { clock: relayClock, autoSyncTemplates: false });
     },
     async close() {
       await relay?.close();

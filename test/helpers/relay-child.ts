@@ -37,7 +37,7 @@ if (import.meta.filename === process.argv[1]) {
     },
     { dbPath: args.dbPath },
   );
-  const relay = await startRelay(config, { logger: pino({ level: 'silent' }) });
+  const relay = await startRelay(config, { logger: pino({ level: 'silent' }), autoSyncTemplates: false });
   const supervisorToken = args.createSupervisor
     ? relay.createAgent({ name: 'Crash supervisor', role: 'supervisor', numbers: 'all' }).token
     : null;

@@ -23,6 +23,8 @@ export interface RelayStackOptions {
   simulatorClock?: Clock;
   heartbeatIntervalMs?: number;
   config?: Partial<RelayConfig>;
+  /** Let the relay sync Meta's templates on its own (off by default: tests count the events they cause). */
+  autoSyncTemplates?: boolean;
 }
 
 export interface RelayStack {
@@ -70,6 +72,7 @@ export async function startRelayStack(options: RelayStackOptions = {}): Promise<
   const deps = {
     clock: options.relayClock ?? clock,
     logger: pino({ level: 'silent' }),
+    autoSyncTemplates: options.autoSyncTemplates ?? false,
     ...(options.heartbeatIntervalMs === undefined
       ? {}
       : { heartbeatIntervalMs: options.heartbeatIntervalMs }),

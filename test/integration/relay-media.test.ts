@@ -100,7 +100,7 @@ let streams: MessageStream[];
 let tokens: { numberA: string; numberB: string; supervisor: string };
 
 async function startTestRelay(): Promise<Relay> {
-  const started = await startRelay(config, { clock });
+  const started = await startRelay(config, { clock, autoSyncTemplates: false });
   simulator.setWebhookUrl(`${started.url}/webhook`);
   return started;
 }

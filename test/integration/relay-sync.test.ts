@@ -213,6 +213,8 @@ describe('several business numbers', () => {
     expect(refused.result).toMatchObject({ ok: false, error: { code: 'CONVERSATION_NOT_FOUND' } });
     const sent = await agentOfA.command('mut_to_number_a', `${NUMBER_A}:${CUSTOMER}`, 'Hola, aquí el centro');
     expect(sent.result).toEqual({ ok: true, messageId: 'mut_to_number_a' });
+    // The send leaves through the relay's queue once the command is answered.
+    while (stack.simulator.sends().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(stack.simulator.sends().map((s) => [s.phoneNumberId, s.to, s.text])).toEqual([
       [NUMBER_A, CUSTOMER, 'Hola, aquí el centro'],
     ]);

@@ -164,7 +164,7 @@ beforeEach(async () => {
     graphVersion: simulator.graphVersion,
     wabaId: WABA_ID,
   });
-  relay = await startRelay(config, { clock, logger: pino({ level: 'silent' }) });
+  relay = await startRelay(config, { clock, logger: pino({ level: 'silent' }), autoSyncTemplates: false });
   simulator.setWebhookUrl(`${relay.url}/webhook`);
   tokens.admin = relay.createAgent({ name: 'Admin', role: 'admin', numbers: 'all' }).token;
   tokens.supervisor = relay.createAgent({ name: 'Supervisora', role: 'supervisor', numbers: 'all' }).token;

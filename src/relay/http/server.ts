@@ -2,10 +2,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { OffsetClock } from '../../shared/clock.ts';
 import type { AgentStore } from '../agents/agent-store.ts';
-import { authenticateAgent } from '../agents/agents.ts';
+import type { ApiRouter } from '../api/api-router.ts';
 import { CLOCK_CONTROL_PATH, handleClockControl } from '../control/clock-control.ts';
 import { MEDIA_PATH_PREFIX, type MediaService } from '../media/media-service.ts';
-import { sendError, sendJson } from './respond.ts';
+import { isUploadsPath, type UploadService } from '../uploads/upload-service.ts';
+import { sendError } from './respond.ts';
 import { handleWebhookDelivery, handleWebhookVerification, type WebhookDeps } from './webhook-routes.ts';
 
 export type HttpDeps = WebhookDeps & {
@@ -13,6 +14,10 @@ export type HttpDeps = WebhookDeps & {
   /** The relay's clock when the demo/test controls are on (`controlEnabled`), else null. */
   controlClock: OffsetClock | null;
   media: Pick<MediaService, 'handleRequest'>;
+  /** The REST API (src/relay/api): /healthz, /readyz and the /v1 routes it declares. */
+  api: ApiRouter;
+  /** POST /v1/uploads and GET /v1/uploads/{id}. */
+  uploads: Pick<UploadService, 'handleRequest'>;
 };
 
 function methodNotAllowed(response: ServerResponse, allow: string): void {
@@ -27,29 +32,12 @@ async function route(request: IncomingMessage, response: ServerResponse, deps: H
       if (method === 'GET') return handleWebhookVerification(url, response, deps);
       if (method === 'POST') return handleWebhookDelivery(request, response, deps);
       return methodNotAllowed(response, 'GET, POST');
-    case '/v1/me': {
-      if (method !== 'GET') return methodNotAllowed(response, 'GET');
-      const agent = authenticateAgent(deps.agents, request.headers.authorization)?.agent ?? null;
-      if (agent === null) {
-        return sendError(
-          response,
-          401,
-          'UNAUTHORIZED',
-          'A valid agent token is required (Authorization: Bearer <token>)',
-          {
-            'www-authenticate': 'Bearer',
-          },
-        );
-      }
-      return sendJson(response, 200, { agent, serverTime: deps.clock.now() });
-    }
     case CLOCK_CONTROL_PATH:
       return handleClockControl(request, response, deps.controlClock);
-    case '/healthz':
-      if (method !== 'GET') return methodNotAllowed(response, 'GET');
-      return sendJson(response, 200, { status: 'ok' });
     default:
+      if (deps.api.handles(url.pathname)) return deps.api.handle(request, response, url);
       if (url.pathname.startsWith(MEDIA_PATH_PREFIX)) return deps.media.handleRequest(request, response, url);
+      if (isUploadsPath(url.pathname)) return deps.uploads.handleRequest(request, response, url);
       return sendError(response, 404, 'NOT_FOUND', `Nothing at ${url.pathname}`);
   }
 }

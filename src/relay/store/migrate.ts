@@ -6,6 +6,10 @@ import { initialSchema } from './migrations/001-initial.ts';
 import { catalogSchema } from './migrations/002-catalog.ts';
 import { mediaSchema } from './migrations/003-media.ts';
 import { agentsHorizonSchema } from './migrations/004-agents-horizon.ts';
+import { outboundSchema } from './migrations/005-outbound.ts';
+import { teamSchema } from './migrations/006-team.ts';
+import { uploadsSchema } from './migrations/007-uploads.ts';
+import { messageWaitingSchema } from './migrations/008-message-waiting.ts';
 
 export interface Migration {
   version: number;
@@ -19,6 +23,10 @@ export const migrations: readonly Migration[] = [
   catalogSchema,
   mediaSchema,
   agentsHorizonSchema,
+  outboundSchema,
+  teamSchema,
+  uploadsSchema,
+  messageWaitingSchema,
 ];
 
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations): void {

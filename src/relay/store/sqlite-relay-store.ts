@@ -64,6 +64,7 @@ interface MessageRow {
   payload_json: string | null;
   media_json: string | null;
   context_json: string | null;
+  waiting_until: number | null;
 }
 
 interface MutationRow {
@@ -119,6 +120,7 @@ function toMessage(row: MessageRow): Message {
     payload: parseJsonOrNull(row.payload_json),
     media: parseJsonOrNull(row.media_json),
     context: parseJsonOrNull(row.context_json),
+    waitingUntil: row.waiting_until,
   });
 }
 
@@ -181,12 +183,14 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
     messageByWaId: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE wa_message_id = ?'),
     saveMessage: db.prepare<[MessageRow]>(`
       INSERT INTO messages (id, conversation_id, phone_number_id, direction, type, text, wa_message_id, timestamp,
-        status, status_at, error_json, pricing_json, author_id, payload_json, media_json, context_json)
+        status, status_at, error_json, pricing_json, author_id, payload_json, media_json, context_json, waiting_until)
       VALUES (@id, @conversation_id, @phone_number_id, @direction, @type, @text, @wa_message_id, @timestamp,
-        @status, @status_at, @error_json, @pricing_json, @author_id, @payload_json, @media_json, @context_json)
+        @status, @status_at, @error_json, @pricing_json, @author_id, @payload_json, @media_json, @context_json,
+        @waiting_until)
       ON CONFLICT (id) DO UPDATE SET
         wa_message_id = excluded.wa_message_id, status = excluded.status, status_at = excluded.status_at,
-        error_json = excluded.error_json, pricing_json = excluded.pricing_json, media_json = excluded.media_json`),
+        error_json = excluded.error_json, pricing_json = excluded.pricing_json, media_json = excluded.media_json,
+        waiting_until = excluded.waiting_until`),
     messagesAfter: db.prepare<[number, number], MessageRow & { rowid: number }>(
       'SELECT rowid, * FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?',
     ),
@@ -360,6 +364,7 @@ export function openSqliteRelayStore(path: string): SqliteRelayStore {
         payload_json: jsonOrNull(m.payload),
         media_json: jsonOrNull(m.media),
         context_json: jsonOrNull(m.context),
+        waiting_until: m.waitingUntil,
       });
     },
 

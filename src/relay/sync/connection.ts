@@ -23,7 +23,7 @@ import type { CommandRunner } from '../commands/command-runner.ts';
 import type { RelayStore } from '../store/relay-store.ts';
 import { eventFrames, type SharedEventFrames } from './event-frames.ts';
 import type { LogHorizon } from './log-horizon.ts';
-import { snapshotFrames } from './snapshot-frames.ts';
+import { snapshotFrames, type SnapshotSource } from './snapshot-frames.ts';
 
 /** How long a console has to say hello after the upgrade. */
 export const HELLO_TIMEOUT_MS = 10_000;
@@ -32,6 +32,8 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export interface ConnectionDeps {
   store: RelayStore;
+  /** The team's notes and quick replies, which snapshots carry too. */
+  team: Omit<SnapshotSource, 'store'>;
   horizon: LogHorizon;
   runner: CommandRunner;
   clock: Clock;
@@ -280,7 +282,7 @@ export class SyncConnection {
     const cursor = this.#deps.store.headSeq();
     this.#logger.info({ reason, cursor }, 'console rebuilds from a snapshot');
     await this.#sendAndWait(JSON.stringify({ type: 'reset', reason } satisfies ServerFrame));
-    for (const frame of snapshotFrames(this.#deps.store, this.#agent)) {
+    for (const frame of snapshotFrames({ store: this.#deps.store, ...this.#deps.team }, this.#agent)) {
       if (!this.#isOpen() || this.#rebuildRequest !== null) return;
       await this.#sendAndWait(frame);
     }

@@ -6,21 +6,40 @@ import type { Agent } from '../../shared/domain.ts';
 import { MAX_FRAME_BYTES } from '../../shared/protocol.ts';
 import { canSeeEvent, canSeeNumber } from '../agents/visibility.ts';
 import type { RelayStore } from '../store/relay-store.ts';
+import type { NoteStore } from '../team/note-store.ts';
+import type { QuickReplyStore } from '../team/quick-reply-store.ts';
 
 /** Room left for the frame's own keys around the items. */
 const FRAME_BUDGET = MAX_FRAME_BYTES - 1024;
 /** Rows read from the store at a time. */
 export const SNAPSHOT_PAGE_SIZE = 500;
 
-type Kind = 'conversations' | 'messages' | 'templates' | 'phoneNumbers' | 'alerts';
-const KINDS: readonly Kind[] = ['conversations', 'messages', 'templates', 'phoneNumbers', 'alerts'];
+type Kind = 'conversations' | 'messages' | 'templates' | 'phoneNumbers' | 'alerts' | 'notes' | 'quickReplies';
+const KINDS: readonly Kind[] = [
+  'conversations',
+  'messages',
+  'templates',
+  'phoneNumbers',
+  'alerts',
+  'notes',
+  'quickReplies',
+];
 const emptyItems = (): Record<Kind, string[]> => ({
   conversations: [],
   messages: [],
   templates: [],
   phoneNumbers: [],
   alerts: [],
+  notes: [],
+  quickReplies: [],
 });
+
+/** Where a snapshot reads from: the relay store and the team's notes and quick replies. */
+export interface SnapshotSource {
+  store: RelayStore;
+  notes: Pick<NoteStore, 'listAfter'>;
+  quickReplies: Pick<QuickReplyStore, 'list'>;
+}
 /** How many of the newest alerts an admin's snapshot carries. */
 export const SNAPSHOT_ALERTS = 500;
 
@@ -62,7 +81,7 @@ class FramePacker {
  * then messages, so a console never holds a message whose conversation it has not got yet.
  */
 export function* snapshotFrames(
-  store: RelayStore,
+  { store, notes, quickReplies }: SnapshotSource,
   agent: Agent,
   budget: number = FRAME_BUDGET,
 ): Generator<string, void, undefined> {
@@ -75,6 +94,7 @@ export function* snapshotFrames(
   for (const phoneNumber of store.listPhoneNumbers())
     if (canSeeNumber(agent, phoneNumber.id)) yield* add('phoneNumbers', phoneNumber);
   for (const template of store.listTemplates()) yield* add('templates', template);
+  for (const quickReply of quickReplies.list()) yield* add('quickReplies', quickReply);
   if (canSeeEvent(agent, { type: 'alert.raised', phoneNumberId: null }))
     for (const alert of store.listRecentAlerts(SNAPSHOT_ALERTS)) yield* add('alerts', alert);
 
@@ -91,6 +111,14 @@ export function* snapshotFrames(
     const page = store.listMessages(afterRowid, SNAPSHOT_PAGE_SIZE);
     for (const { message } of page)
       if (canSeeNumber(agent, message.phoneNumberId)) yield* add('messages', message);
+    const last = page.at(-1);
+    if (last === undefined || page.length < SNAPSHOT_PAGE_SIZE) break;
+    afterRowid = last.rowid;
+  }
+
+  for (let afterRowid = 0; ;) {
+    const page = notes.listAfter(afterRowid, SNAPSHOT_PAGE_SIZE);
+    for (const { note } of page) if (canSeeNumber(agent, note.phoneNumberId)) yield* add('notes', note);
     const last = page.at(-1);
     if (last === undefined || page.length < SNAPSHOT_PAGE_SIZE) break;
     afterRowid = last.rowid;

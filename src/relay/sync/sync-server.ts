@@ -22,9 +22,19 @@ export interface SyncServerDeps extends ConnectionDeps {
   heartbeatIntervalMs?: number;
 }
 
+/** One agent's connected consoles. */
+export interface AgentPresence {
+  /** How many consoles of the agent are connected. */
+  consoles: number;
+  /** When (relay clock, ms) the longest-connected of them connected. */
+  since: number;
+}
+
 export interface SyncServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly connectionCount: number;
+  /** Who is connected now, by agent id (agents without a console are absent). Read-only. */
+  presence(): Map<string, AgentPresence>;
   /** Re-reads the agents of open connections: revoked ones are closed, changed visibility rebuilds. */
   refreshAgents(): void;
   /** Refuses new connections and closes the open ones with `shuttingDown`. */
@@ -42,6 +52,8 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string, message: 
 export function createSyncServer(deps: SyncServerDeps): SyncServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const connections = new Set<SyncConnection>();
+  // When each open connection was upgraded, for presence.
+  const connectedAt = new WeakMap<SyncConnection, number>();
   let closing = false;
 
   const unsubscribe = deps.store.onEvents((events) => {
@@ -91,12 +103,28 @@ export function createSyncServer(deps: SyncServerDeps): SyncServer {
       wss.handleUpgrade(request, socket, head, (ws) => {
         const connection = new SyncConnection(ws, record, deps);
         connections.add(connection);
+        connectedAt.set(connection, deps.clock.now());
         ws.on('close', () => connections.delete(connection));
       });
     },
 
     get connectionCount() {
       return connections.size;
+    },
+
+    presence() {
+      const byAgent = new Map<string, AgentPresence>();
+      for (const connection of connections) {
+        const at = connectedAt.get(connection) ?? deps.clock.now();
+        const seen = byAgent.get(connection.agent.id);
+        byAgent.set(
+          connection.agent.id,
+          seen === undefined
+            ? { consoles: 1, since: at }
+            : { consoles: seen.consoles + 1, since: Math.min(seen.since, at) },
+        );
+      }
+      return byAgent;
     },
 
     refreshAgents,

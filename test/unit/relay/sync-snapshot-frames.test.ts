@@ -12,14 +12,20 @@ import {
   snapshotFrames,
 } from '../../../src/relay/sync/snapshot-frames.ts';
 import { openSqliteRelayStore, type SqliteRelayStore } from '../../../src/relay/store/sqlite-relay-store.ts';
+import { createNoteStore, type NoteStore } from '../../../src/relay/team/note-store.ts';
+import { createQuickReplyStore, type QuickReplyStore } from '../../../src/relay/team/quick-reply-store.ts';
 
 const AT = Date.UTC(2026, 10, 21, 12, 0, 0);
 let dir: string;
 let store: SqliteRelayStore;
+let notes: NoteStore;
+let quickReplies: QuickReplyStore;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ventana-snapshot-'));
   store = openSqliteRelayStore(join(dir, 'relay.sqlite'));
+  notes = createNoteStore(store.database);
+  quickReplies = createQuickReplyStore(store.database);
 });
 afterEach(() => {
   store.close();
@@ -106,7 +112,7 @@ function framesFor(
   agent: Agent,
   budget?: number,
 ): { frames: Extract<ServerFrame, { type: 'snapshot' }>[]; bytes: number[] } {
-  const texts = [...snapshotFrames(store, agent, budget)];
+  const texts = [...snapshotFrames({ store, notes, quickReplies }, agent, budget)];
   const frames = texts.map((text) => {
     const parsed = parseFrame(serverFrameSchema, text);
     if (!parsed.ok || parsed.frame.type !== 'snapshot')
@@ -174,6 +180,39 @@ describe('snapshotFrames', () => {
     expect(alerts.at(-1)?.id).toBe(`alert-${SNAPSHOT_ALERTS + 2}`);
     expect(framesFor(supervisor).frames.flatMap((f) => f.alerts)).toEqual([]);
     expect(framesFor(agentOfA).frames.flatMap((f) => f.alerts)).toEqual([]);
+  });
+
+  it('carries the notes of the conversations an agent sees, and the team quick replies to everyone', () => {
+    fill(2, 1);
+    const [ofA, ofB] = [conversation('A', '52155000000'), conversation('B', '52155000000')];
+    notes.insert({
+      id: 'note-a',
+      conversationId: ofA.id,
+      phoneNumberId: 'A',
+      authorId: 'agt_s',
+      text: 'VIP',
+      at: AT,
+    });
+    notes.insert({
+      id: 'note-b',
+      conversationId: ofB.id,
+      phoneNumberId: 'B',
+      authorId: 'agt_s',
+      text: 'Moroso',
+      at: AT,
+    });
+    quickReplies.save(
+      { id: 'qr-1', shortcut: 'envio', text: 'El envío tarda 3 días.', updatedAt: AT, updatedBy: 'agt_s' },
+      'agt_s',
+    );
+    const ofAgentA = framesFor(agentOfA).frames;
+    expect(ofAgentA.flatMap((f) => f.notes).map((n) => n.id)).toEqual(['note-a']);
+    expect(ofAgentA.flatMap((f) => f.quickReplies).map((q) => q.shortcut)).toEqual(['envio']);
+    expect(
+      framesFor(supervisor)
+        .frames.flatMap((f) => f.notes)
+        .map((n) => n.id),
+    ).toEqual(['note-a', 'note-b']);
   });
 
   it('sends nothing for an empty store', () => {
