@@ -3,8 +3,8 @@
 // needs the open window, and it leaves through the outbound queue: this handler records it (status
 // `queued`, its media viewable at once at GET /v1/uploads/{id}) and enqueues it, in the runner's
 // transaction; the dispatcher uploads the bytes to Meta and puts the media id in the body.
-import type { Conversation, Media, Message, MessageContext } from '../../shared/domain.ts';
-import { saveMessageWithEvent } from '../messages/message-log.ts';
+import type { Conversation, Media, MessageContext } from '../../shared/domain.ts';
+import { queueOutboundMessage } from '../outbound/queue-message.ts';
 import type { UploadKind } from '../uploads/upload-limits.ts';
 import { previewOf } from '../webhook/shapes/message-content.ts';
 import type { CommandContext } from './command-context.ts';
@@ -14,7 +14,6 @@ import {
   done,
   messageOf,
   requireOpenWindow,
-  saveConversationWithEvent,
   visibleConversation,
   type CommandHandler,
 } from './command-handler.ts';
@@ -38,7 +37,8 @@ export const sendMedia: CommandHandler<'send_media'> = (ctx, agent, mutationId, 
   const now = ctx.clock.now();
   const conversation = visibleConversation(ctx, agent, command.conversationId);
   requireOpenWindow(conversation, now);
-  const to = customerWaId(conversation);
+  // Refused before the upload is looked at: a customer known only by a username id cannot get files.
+  customerWaId(conversation);
   const upload = ctx.uploads.get(command.uploadId);
   if (upload === null) {
     throw new CommandRefusal(
@@ -77,47 +77,20 @@ export const sendMedia: CommandHandler<'send_media'> = (ctx, agent, mutationId, 
   };
   const context: MessageContext | null =
     quoted === null ? null : { replyTo: quoted, forwarded: false, frequentlyForwarded: false };
-  const message: Message = {
-    id: mutationId,
-    conversationId: conversation.id,
-    phoneNumberId: conversation.phoneNumberId,
-    direction: 'out',
+  const message = queueOutboundMessage(ctx, agent, mutationId, conversation, {
     type: kind,
     text: caption === '' ? null : caption,
-    waMessageId: null,
-    timestamp: now,
-    status: 'queued',
-    statusAt: now,
-    error: null,
-    pricing: null,
-    authorId: agent.id,
-    payload: null,
     media,
     context,
-    waitingUntil: null,
-  };
-  saveMessageWithEvent(ctx.store, message, now);
-  saveConversationWithEvent(
-    ctx,
-    {
-      ...conversation,
-      lastMessageAt: Math.max(conversation.lastMessageAt, now),
-      // The same line an inbound message of this kind gets (📷 caption, 📄 filename, ...).
-      lastMessagePreview: previewOf({ type: kind, [kind]: mediaObject }) ?? '',
-    },
-    now,
-  );
+    // The same line an inbound message of this kind gets (📷 caption, 📄 filename, ...).
+    preview: previewOf({ type: kind, [kind]: mediaObject }) ?? '',
+    body,
+    uploads: [{ uploadId: upload.uploadId, path: [kind] }],
+  });
   ctx.uploads.markUsed(
     upload.uploadId,
     { messageId: message.id, phoneNumberId: conversation.phoneNumberId },
     now,
   );
-  ctx.outbound.enqueue({
-    messageId: message.id,
-    phoneNumberId: conversation.phoneNumberId,
-    to,
-    body,
-    uploads: [{ uploadId: upload.uploadId, path: [kind] }],
-  });
   return done(message.id);
 };

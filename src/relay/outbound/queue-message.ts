@@ -1,7 +1,7 @@
 // What every message-creating command does once its checks passed (send text, template, media,
 // reaction): save the message as `queued` with its event, move the conversation's last-message line,
 // and queue the Graph send. Synchronous, inside the command runner's transaction: all or nothing.
-import type { Agent, Conversation, Message, MessageContext } from '../../shared/domain.ts';
+import type { Agent, Conversation, Media, Message, MessageContext } from '../../shared/domain.ts';
 import type { CommandContext } from '../commands/command-context.ts';
 import { customerWaId, saveConversationWithEvent } from '../commands/command-handler.ts';
 import { saveMessageWithEvent } from '../messages/message-log.ts';
@@ -16,6 +16,8 @@ export interface OutgoingMessage {
   /** The text or caption consoles show; null when the type has none. */
   text: string | null;
   payload?: Record<string, unknown> | null;
+  /** What the message carries (an outbound file is viewable at once from its upload). */
+  media?: Media | null;
   context?: MessageContext | null;
   /** The conversation's last-message line (cut to 200 characters). */
   preview: string;
@@ -54,7 +56,7 @@ export function queueOutboundMessage(
     pricing: null,
     authorId: agent.id,
     payload: outgoing.payload ?? null,
-    media: null,
+    media: outgoing.media ?? null,
     context: outgoing.context ?? null,
     waitingUntil: null,
   };
