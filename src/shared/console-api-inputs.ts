@@ -34,4 +34,13 @@ export const consoleMethodInputs = {
     })
     .strict(),
   markConversationRead: conversationRef,
+  searchMessages: z
+    .object({
+      /** What the agent typed: words, the last one taken as a prefix. Never FTS syntax. */
+      query: z.string().max(500),
+      limit: z.number().int().min(1).max(100).default(50),
+      /** Only this conversation's messages. */
+      conversationId: z.string().min(1).optional(),
+    })
+    .strict(),
 } as const satisfies Record<ConsoleMethod, z.ZodType>;

@@ -16,6 +16,7 @@ export const CONSOLE_METHODS = [
   'getMessages',
   'sendText',
   'markConversationRead',
+  'searchMessages',
 ] as const;
 export type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
 export type ConsoleInput<M extends ConsoleMethod> = z.input<(typeof consoleMethodInputs)[M]>;
@@ -53,6 +54,19 @@ export interface MessageView extends Message {
   pending: boolean;
 }
 
+/** Wraps each matched word in a search snippet: the UI turns the pair into a highlight. */
+export const HIGHLIGHT_START = '\u0002';
+export const HIGHLIGHT_END = '\u0003';
+
+export interface MessageSearchHit {
+  messageId: string;
+  conversationId: string;
+  customerName: string | null;
+  timestamp: number;
+  /** The matched text around the hit, matched words between HIGHLIGHT_START and HIGHLIGHT_END. */
+  snippet: string;
+}
+
 export interface ConsoleOutputs {
   getSession: SessionInfo;
   getSyncStatus: SyncStatus;
@@ -61,6 +75,8 @@ export interface ConsoleOutputs {
   getMessages: MessageView[];
   sendText: { mutationId: string };
   markConversationRead: null;
+  /** Newest first. */
+  searchMessages: { hits: MessageSearchHit[] };
 }
 
 export type ConsoleEvent =

@@ -52,6 +52,11 @@ describe('cache migrations', () => {
     expect(tables).toEqual([
       'alerts',
       'conversations',
+      'message_search',
+      'message_search_config',
+      'message_search_data',
+      'message_search_docsize',
+      'message_search_idx',
       'messages',
       'outbox',
       'phone_numbers',

@@ -13,6 +13,8 @@ import type {
 import { CodedError } from '../../shared/result.ts';
 import { CacheRepository } from '../cache/cache-repository.ts';
 import { openCacheDatabase } from '../cache/open-cache.ts';
+import { DEFAULT_RETENTION_DAYS, Retention, retentionCutoff } from '../cache/retention.ts';
+import { MessageSearch } from '../cache/search.ts';
 import { SyncClient } from '../sync/sync-client.ts';
 import type { SyncHooks } from '../sync/sync-hooks.ts';
 import { EventHub } from './event-hub.ts';
@@ -34,7 +36,12 @@ export interface ConsoleCoreOptions {
   clock?: Clock;
   /** Test seam, optional. */
   hooks?: SyncHooks;
+  /** Messages older than this many days are pruned from the cache (default 90). */
+  retentionDays?: number;
 }
+
+/** Retention runs at open and then once a day. */
+const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 export interface ConsoleCore extends ConsoleApi {
   close(): Promise<void>;
@@ -56,11 +63,16 @@ class LocalConsoleCore implements ConsoleCore {
   readonly #events = new EventHub();
   readonly #sync: SyncClient;
   readonly #outbox: Outbox;
+  readonly #search: MessageSearch;
+  readonly #retention: Retention;
+  readonly #clock: Clock;
+  readonly #retentionTimer: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: ConsoleCoreOptions) {
     this.#options = options;
     const clock = options.clock ?? systemClock;
+    this.#clock = clock;
     this.#db = openCacheDatabase(options.cachePath);
     try {
       this.#repo = new CacheRepository(this.#db);
@@ -93,11 +105,33 @@ class LocalConsoleCore implements ConsoleCore {
         clockOffsetMs: () => this.#sync.status.clockOffsetMs,
         send: (mutationId, command) => this.#sync.sendCommand(mutationId, command),
       });
+      this.#search = new MessageSearch(this.#db);
+      this.#retention = new Retention(this.#db);
+      this.#pruneCache();
     } catch (error) {
       this.#db.close();
       throw error;
     }
+    this.#retentionTimer = setInterval(() => {
+      // A failed prune (say, a busy database) only keeps rows a day longer: the next run retries.
+      try {
+        this.#pruneCache();
+      } catch {
+        /* retried tomorrow */
+      }
+    }, RETENTION_INTERVAL_MS);
+    this.#retentionTimer.unref();
     this.#sync.start();
+  }
+
+  /**
+   * Prunes what is older than the retention, by relay time (message times are the relay's).
+   * Media cached on disk will be pruned here too, against the same cutoff, once the console keeps it.
+   */
+  #pruneCache(): void {
+    const relayNow = this.#clock.now() + this.#sync.status.clockOffsetMs;
+    const days = this.#options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    this.#retention.pruneOlderThan(retentionCutoff(relayNow, days));
   }
 
   getSession(_input: ConsoleParsedInput<'getSession'>): Promise<SessionInfo> {
@@ -144,6 +178,10 @@ class LocalConsoleCore implements ConsoleCore {
     });
   }
 
+  searchMessages(input: ConsoleParsedInput<'searchMessages'>): Promise<ConsoleOutputs['searchMessages']> {
+    return this.#run(() => ({ hits: this.#search.search(input) }));
+  }
+
   onEvent(listener: ConsoleEventListener): Unsubscribe {
     return this.#events.on(listener);
   }
@@ -151,6 +189,7 @@ class LocalConsoleCore implements ConsoleCore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#retentionTimer);
     await this.#sync.stop();
     this.#db.close();
   }

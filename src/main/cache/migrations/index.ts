@@ -3,5 +3,6 @@
 import type { Migration } from '../migrate.ts';
 import { initialSchema } from './001-initial.ts';
 import { inboundSchema } from './002-inbound.ts';
+import { searchSchema } from './003-search.ts';
 
-export const cacheMigrations: readonly Migration[] = [initialSchema, inboundSchema];
+export const cacheMigrations: readonly Migration[] = [initialSchema, inboundSchema, searchSchema];
