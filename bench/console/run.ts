@@ -9,7 +9,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CONSOLE_METHODS } from '../../src/shared/console-api.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { coldOpen, unreachableRelayUrl, type ColdOpenRun } from './cold-open.ts';
@@ -17,6 +16,7 @@ import { firstSync } from './first-sync.ts';
 import { rawInsert } from './raw-insert.ts';
 import { searchP95, type SearchResult } from './search.ts';
 import { fillRelayLog } from './relay-log.ts';
+import { parseBenchCommandLine } from '../command-line.ts';
 
 const USAGE = `Usage: npm run -s bench:console [-- --json]
   --json   print one JSON object (and nothing else) on stdout
@@ -33,24 +33,8 @@ const progress = (line: string): void => void process.stderr.write(`[bench:conso
 const perSecond = (count: number, ms: number): number => Math.round((count * 1000) / Math.max(1, ms));
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
-function parseCommandLine(): { json: boolean } {
-  try {
-    const { values } = parseArgs({
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-    });
-    if (values.help === true) {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    }
-    return { json: values.json };
-  } catch (error) {
-    process.stderr.write(`bench:console: ${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const { json } = parseCommandLine();
+  const { json } = parseBenchCommandLine('bench:console', USAGE);
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'ventana-bench-console-'));
   const cleanUp = (): void => rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { BenchChild, stopAllChildren } from './children.ts';
 import {
   consolesReportSchema,
@@ -21,6 +20,7 @@ import {
   type LoadResult,
   type LoadRun,
 } from './ipc.ts';
+import { parseBenchCommandLine } from '../command-line.ts';
 
 const USAGE = `Usage: npm run -s bench:relay [-- --json]
   --json   print one JSON object (and nothing else) on stdout
@@ -48,22 +48,6 @@ const progress = (line: string): void => void process.stderr.write(`[bench:relay
 const perSecond = (result: LoadResult): number =>
   Math.round((result.acknowledged * 1000) / Math.max(1, result.durationMs));
 
-function parseCommandLine(): { json: boolean } {
-  try {
-    const { values } = parseArgs({
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-    });
-    if (values.help === true) {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    }
-    return { json: values.json };
-  } catch (error) {
-    process.stderr.write(`bench:relay: ${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
-}
-
 async function startServers(dir: string) {
   const relayProcess = new BenchChild('relay', 'relay-process.ts');
   const referenceProcess = new BenchChild('reference server', 'reference-server.ts');
@@ -82,7 +66,7 @@ async function startServers(dir: string) {
 }
 
 async function main(): Promise<void> {
-  const { json } = parseCommandLine();
+  const { json } = parseBenchCommandLine('bench:relay', USAGE);
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'ventana-bench-relay-'));
   const stopEverything = (): void => {
