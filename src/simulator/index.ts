@@ -508,19 +508,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     },
   });
   const download = createMediaDownloadHandler({ accessToken: settings.accessToken, media });
-  const control = createControlHandler({
-    addMedia,
-    failMediaDownloads,
-    duplicateWebhooks,
-    delayWebhooks,
-    faults: () => faults.state(),
-    clearFaults,
-    advanceClock,
-    now: () => clock.now(),
+  // What both the in-process API and the loopback control endpoints offer.
+  const operations = {
+    configure,
     sendInbound,
     sendInboundText,
     sendStatus,
     sendWebhook,
+    addMedia,
+    failMediaDownloads,
+    duplicateWebhooks,
+    delayWebhooks,
+    clearFaults,
+    advanceClock,
     sends: () => log.all(),
     attempts: () => requests.attempts(),
     reads: () => requests.reads(),
@@ -532,7 +532,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     failNextUploads,
     pairRateLimit,
     graphFaults,
-    configure,
+  };
+  const control = createControlHandler({
+    ...operations,
+    faults: () => faults.state(),
+    now: () => clock.now(),
     config: () => ({ ...config }),
   });
 
@@ -569,28 +573,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     graphVersion: settings.graphVersion,
     clock,
     setWebhookUrl: (webhookUrl) => poster.setUrl(webhookUrl),
-    configure,
-    sendInbound,
-    sendInboundText,
-    sendStatus,
-    sendWebhook,
-    addMedia,
-    failMediaDownloads,
-    duplicateWebhooks,
-    delayWebhooks,
-    clearFaults,
-    advanceClock,
-    sends: () => log.all(),
-    attempts: () => requests.attempts(),
-    reads: () => requests.reads(),
-    uploads: () => uploads.all(),
-    templates: () => templates.all().map(toMetaTemplate),
-    addTemplate,
-    setTemplateStatus,
-    failNextSends,
-    failNextUploads,
-    pairRateLimit,
-    graphFaults,
+    ...operations,
     onSend(listener) {
       sendListeners.add(listener);
       return () => void sendListeners.delete(listener);
