@@ -15,4 +15,16 @@ export const consoleEventSchema: z.ZodType<ConsoleEvent> = z.discriminatedUnion(
   z.object({ type: z.literal('conversations.changed'), conversationIds: z.array(z.string()) }),
   z.object({ type: z.literal('messages.changed'), conversationId: z.string() }),
   z.object({ type: z.literal('sync.status'), status: syncStatusSchema }),
+  z.object({
+    type: z.literal('catalog.changed'),
+    catalog: z.enum(['templates', 'quick_replies', 'notes']),
+    conversationId: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('session.changed') }),
+  z.object({ type: z.literal('unread.changed'), unreadTotal: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('notification'),
+    notification: z.object({ title: z.string(), body: z.string(), conversationId: z.string().nullable() }),
+  }),
+  z.object({ type: z.literal('conversation.open'), conversationId: z.string() }),
 ]);
