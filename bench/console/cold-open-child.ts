@@ -19,5 +19,5 @@ const core = await openConsoleCore({
 });
 // The renderer's first call, with the renderer's default page size.
 const page = await core.listConversations(consoleMethodInputs.listConversations.parse({}));
-process.stdout.write(`${JSON.stringify({ conversations: page.length })}\n`);
+process.stdout.write(`${JSON.stringify({ conversations: page.items.length })}\n`);
 await core.close();

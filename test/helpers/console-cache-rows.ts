@@ -9,6 +9,8 @@ const MIRROR_TABLES = {
   templates: 'key',
   phone_numbers: 'id',
   alerts: 'id',
+  notes: 'id',
+  quick_replies: 'id',
 } as const;
 
 export type MirrorTable = keyof typeof MIRROR_TABLES;
@@ -25,6 +27,8 @@ export function readCacheRows(source: string | Database.Database): CacheRows {
       templates: all('templates', MIRROR_TABLES.templates),
       phone_numbers: all('phone_numbers', MIRROR_TABLES.phone_numbers),
       alerts: all('alerts', MIRROR_TABLES.alerts),
+      notes: all('notes', MIRROR_TABLES.notes),
+      quick_replies: all('quick_replies', MIRROR_TABLES.quick_replies),
       outbox: all('outbox', 'mutation_id'),
     };
   } finally {

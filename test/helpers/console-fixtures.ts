@@ -1,5 +1,13 @@
 // Domain objects and event frames for console tests that feed the cache directly.
-import type { Alert, Conversation, Message, PhoneNumber, Template } from '../../src/shared/domain.ts';
+import type {
+  Alert,
+  Conversation,
+  Message,
+  Note,
+  PhoneNumber,
+  QuickReply,
+  Template,
+} from '../../src/shared/domain.ts';
 import { conversationId, templateKey, windowExpiry } from '../../src/shared/domain.ts';
 import type { RelayEvent, ServerFrame } from '../../src/shared/protocol.ts';
 
@@ -120,12 +128,38 @@ export function richInboundFixture(customer: string, id: string): Message {
   });
 }
 
+export function noteFixture(customer: string, id: string, overrides: Partial<Note> = {}): Note {
+  return {
+    id,
+    conversationId: conversationId(PHONE_NUMBER_ID, customer),
+    phoneNumberId: PHONE_NUMBER_ID,
+    authorId: 'agent-1',
+    text: 'Cliente frecuente: ofrecer envío gratis',
+    at: T0,
+    ...overrides,
+  };
+}
+
+export function quickReplyFixture(id: string, overrides: Partial<QuickReply> = {}): QuickReply {
+  return {
+    id,
+    shortcut: 'horario',
+    text: 'Abrimos de lunes a sábado, de 9:00 a 18:00.',
+    updatedAt: T0,
+    updatedBy: 'agent-1',
+    ...overrides,
+  };
+}
+
 export type FrameItem =
   | { conversation: Conversation }
   | { message: Message }
   | { template: Template }
   | { phoneNumber: PhoneNumber }
-  | { alert: Alert };
+  | { alert: Alert }
+  | { note: Note }
+  | { quickReply: QuickReply }
+  | { quickReplyDeleted: string };
 
 /** An events frame numbering its events from `firstSeq`; the cursor is the last seq. */
 export function eventsFrame(firstSeq: number, items: FrameItem[]): Extract<ServerFrame, { type: 'events' }> {
@@ -135,6 +169,15 @@ export function eventsFrame(firstSeq: number, items: FrameItem[]): Extract<Serve
     if ('message' in item) return { ...base, type: 'message.upserted', ...item };
     if ('template' in item) return { ...base, phoneNumberId: null, type: 'template.upserted', ...item };
     if ('phoneNumber' in item) return { ...base, type: 'phone_number.upserted', ...item };
+    if ('note' in item) return { ...base, type: 'note.upserted', ...item };
+    if ('quickReply' in item) return { ...base, phoneNumberId: null, type: 'quick_reply.upserted', ...item };
+    if ('quickReplyDeleted' in item)
+      return {
+        ...base,
+        phoneNumberId: null,
+        type: 'quick_reply.deleted',
+        quickReplyId: item.quickReplyDeleted,
+      };
     return { ...base, phoneNumberId: null, type: 'alert.raised', ...item };
   });
   return { type: 'events', events, cursor: firstSeq + items.length - 1 };

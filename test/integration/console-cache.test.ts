@@ -20,8 +20,10 @@ import {
   conversationFixture,
   eventsFrame,
   inboundFixture,
+  noteFixture,
   outboundFixture,
   phoneNumberFixture,
+  quickReplyFixture,
   richInboundFixture,
   snapshotFrame,
   T0,
@@ -49,17 +51,16 @@ describe('cache migrations', () => {
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
       .pluck()
       .all();
-    expect(tables).toEqual([
+    // The search index's own tables belong to its migrations (003 and on): only its presence is checked here.
+    expect(tables).toContain('message_search');
+    expect(tables.filter((name) => !String(name).startsWith('message_search'))).toEqual([
       'alerts',
       'conversations',
-      'message_search',
-      'message_search_config',
-      'message_search_data',
-      'message_search_docsize',
-      'message_search_idx',
       'messages',
+      'notes',
       'outbox',
       'phone_numbers',
+      'quick_replies',
       'rebuild_seen',
       'rebuild_unread',
       'sync_state',
@@ -95,7 +96,7 @@ describe('cache migrations', () => {
     expect(schemaVersion(db)).toBe(cacheMigrations.length);
     expect(repo.getConversation('pn:5939')).toMatchObject({ unreadCount: 3, referral: null });
     expect(repo.getMessage('wamid.old')).toMatchObject({ text: 'Hola', media: null, context: null });
-    expect(repo.pendingOutbox().map((row) => row.mutationId)).toEqual(['mutationOldxx']);
+    expect(repo.outbox.pending().map((row) => row.mutationId)).toEqual(['mutationOldxx']);
     expect(repo.getCursor()).toBe(41);
     expect(repo.getEpoch()).toBe(0);
     db.close();
@@ -180,10 +181,20 @@ describe('applying event pages', () => {
       text: 'Con gusto',
       previewUrl: false,
     };
-    repo.insertOutbox({ mutationId: 'mutationD1xx', conversationId: conversation.id, command, createdAt: 1 });
-    repo.insertOutbox({ mutationId: 'mutationD2xx', conversationId: conversation.id, command, createdAt: 2 });
+    repo.outbox.insert({
+      mutationId: 'mutationD1xx',
+      conversationId: conversation.id,
+      command,
+      createdAt: 1,
+    });
+    repo.outbox.insert({
+      mutationId: 'mutationD2xx',
+      conversationId: conversation.id,
+      command,
+      createdAt: 2,
+    });
     applyEventsFrame(repo, eventsFrame(2, [{ message: outboundFixture('593991110004', 'mutationD1xx') }]));
-    expect(repo.pendingOutbox().map((row) => row.mutationId)).toEqual(['mutationD2xx']);
+    expect(repo.outbox.pending().map((row) => row.mutationId)).toEqual(['mutationD2xx']);
     close();
   });
 
@@ -313,6 +324,88 @@ describe('what the relay streams since the inbound work', () => {
   });
 });
 
+describe('notes, quick replies, template components and pacing waits', () => {
+  it('mirrors notes and quick replies, deletes the outbox rows they confirm, and says which catalogs changed', () => {
+    const { repo, close } = freshCache();
+    const customer = '593991140001';
+    const conversation = conversationFixture(customer);
+    applyEventsFrame(repo, eventsFrame(1, [{ conversation }]));
+    repo.outbox.insert({
+      mutationId: 'mutationN1xx',
+      conversationId: conversation.id,
+      command: { kind: 'add_note', conversationId: conversation.id, text: 'Llamar mañana' },
+      createdAt: T0,
+    });
+    repo.outbox.insert({
+      mutationId: 'mutationQ1xx',
+      conversationId: null,
+      command: { kind: 'quick_reply_create', shortcut: 'horario', text: 'Abrimos a las 9' },
+      createdAt: T0,
+    });
+    const note = noteFixture(customer, 'mutationN1xx', { text: 'Llamar mañana' });
+    const later = noteFixture(customer, 'mutationN0xx', { at: T0 + 5 });
+    const changes = applyEventsFrame(
+      repo,
+      eventsFrame(2, [
+        { note: later },
+        { note },
+        { quickReply: quickReplyFixture('mutationQ1xx') },
+        { quickReply: quickReplyFixture('mutationQ2xx', { shortcut: 'Envios' }) },
+        { quickReply: quickReplyFixture('mutationQ3xx', { shortcut: 'adios' }) },
+        { quickReplyDeleted: 'mutationQ3xx' },
+      ]),
+    );
+    expect(changes).toMatchObject({
+      conversationIds: [],
+      threadIds: [],
+      noteConversationIds: [conversation.id],
+      templates: false,
+      quickReplies: true,
+    });
+    // Oldest first; the shortcut order ignores case.
+    expect(repo.notes.ofConversation(conversation.id)).toEqual([note, later]);
+    expect(repo.quickReplies.list().map((q) => q.shortcut)).toEqual(['Envios', 'horario']);
+    expect(repo.outbox.pending()).toEqual([]);
+
+    // A replayed page changes nothing; an edited quick reply replaces the old one.
+    applyEventsFrame(repo, eventsFrame(2, [{ note }]));
+    applyEventsFrame(
+      repo,
+      eventsFrame(8, [{ quickReply: quickReplyFixture('mutationQ1xx', { text: 'A las 10' }) }]),
+    );
+    expect(repo.notes.ofConversation(conversation.id)).toHaveLength(2);
+    expect(repo.quickReplies.list().find((q) => q.id === 'mutationQ1xx')?.text).toBe('A las 10');
+    close();
+  });
+
+  it("keeps a template's parameter format and components, and a message's pacing wait", () => {
+    const { repo, close } = freshCache();
+    const template = templateFixture('pedido_listo', {
+      parameterFormat: 'NAMED',
+      components: [
+        { type: 'HEADER', format: 'TEXT', text: 'Pedido {{order_id}}' },
+        { type: 'BODY', text: 'Hola {{name}}, tu pedido está listo.' },
+        { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Ver', url: 'https://example.com/{{1}}' }] },
+      ],
+    });
+    const customer = '593991140002';
+    const waiting = outboundFixture(customer, 'mutationW1xx', { waitingUntil: T0 + 6_000 });
+    const changes = applyEventsFrame(
+      repo,
+      eventsFrame(1, [{ conversation: conversationFixture(customer) }, { template }, { message: waiting }]),
+    );
+    expect(changes.templates).toBe(true);
+    expect(repo.catalog.listTemplates()).toEqual([template]);
+    expect(repo.getMessage(waiting.id)).toEqual(waiting);
+    applyEventsFrame(
+      repo,
+      eventsFrame(4, [{ message: { ...waiting, waitingUntil: null, status: 'accepted' } }]),
+    );
+    expect(repo.getMessage(waiting.id)).toMatchObject({ waitingUntil: null, status: 'accepted' });
+    close();
+  });
+});
+
 describe('rebuilding from a snapshot', () => {
   const customerA = '593991130001';
   const customerB = '593991130002';
@@ -326,6 +419,7 @@ describe('rebuilding from a snapshot', () => {
       conversations: [{ ...conversationA, lastMessagePreview: 'tercero' }, conversationB],
       templates: [templateFixture('pedido_listo', { status: 'PAUSED' })],
       phoneNumbers: [phoneNumberFixture({ qualityEvent: 'FLAGGED' })],
+      quickReplies: [quickReplyFixture('mutationQ1xx', { text: 'Abrimos de 9:00 a 19:00.' })],
     }),
     snapshotFrame({
       messages: [
@@ -335,6 +429,7 @@ describe('rebuilding from a snapshot', () => {
         inboundFixture(customerB, 'wamid.B1'),
         outboundFixture(customerB, 'mutationB2xx', { status: 'read', waMessageId: 'wamid.B2' }),
       ],
+      notes: [noteFixture(customerA, 'mutationN1xx'), noteFixture(customerB, 'mutationN2xx')],
     }),
   ];
   const SNAPSHOT_CURSOR = 120;
@@ -357,6 +452,10 @@ describe('rebuilding from a snapshot', () => {
         { template: templateFixture('pedido_listo') },
         { template: templateFixture('viejo') },
         { alert: alertFixture('alert-old') },
+        { note: noteFixture(customerA, 'mutationN1xx') },
+        { note: noteFixture(customerGone, 'mutationN9xx') },
+        { quickReply: quickReplyFixture('mutationQ1xx') },
+        { quickReply: quickReplyFixture('mutationQ2xx', { shortcut: 'viejo' }) },
       ]),
     );
     repo.clearUnread(conversationA.id);
@@ -367,17 +466,23 @@ describe('rebuilding from a snapshot', () => {
       previewUrl: false,
     });
     // One reply the relay has since confirmed (the snapshot carries it), one still to send.
-    repo.insertOutbox({
+    repo.outbox.insert({
       mutationId: 'mutationB2xx',
       conversationId: conversationB.id,
       command: command(conversationB.id),
       createdAt: T0 + 2,
     });
-    repo.insertOutbox({
+    repo.outbox.insert({
       mutationId: 'mutationA4xx',
       conversationId: conversationA.id,
       command: command(conversationA.id),
       createdAt: T0 + 3,
+    });
+    repo.outbox.insert({
+      mutationId: 'mutationN2xx',
+      conversationId: conversationB.id,
+      command: { kind: 'add_note', conversationId: conversationB.id, text: 'Pidió factura' },
+      createdAt: T0 + 4,
     });
     return cache;
   }
@@ -396,10 +501,12 @@ describe('rebuilding from a snapshot', () => {
     const { repo, path, close } = consoleBeforeTheGap();
     const rebuild = Rebuild.begin(repo);
     expect(repo.getCursor()).toBe(0);
-    expect(repo.listConversations(100)).toEqual([]);
+    expect(repo.conversationIds()).toEqual([]);
+    expect(repo.notes.ofConversation(conversationA.id)).toEqual([]);
+    expect(repo.quickReplies.list()).toEqual([]);
     expect(repo.catalog.listTemplates()).toEqual([]);
     expect(repo.catalog.listAlerts(10)).toEqual([]);
-    expect(repo.outboxOfConversation(conversationA.id)).toHaveLength(1);
+    expect(repo.outbox.ofConversation(conversationA.id)).toHaveLength(1);
 
     for (const page of snapshotPages) rebuild.applyPage(page);
     // Pages never move the cursor: a crash before snapshot_done starts the rebuild over.
@@ -408,10 +515,19 @@ describe('rebuilding from a snapshot', () => {
     expect(repo.getCursor()).toBe(SNAPSHOT_CURSOR);
     expect(repo.getEpoch()).toBe(EPOCH);
     expect(repo.carriesRebuild()).toBe(false);
-    // The UI hears about every conversation the rebuild touched, the vanished one included.
+    // The UI hears about every conversation the rebuild touched, the vanished one included, and
+    // about every catalog: the notes of each conversation that had or has some, templates, quick replies.
     expect(new Set(changes.conversationIds)).toEqual(
       new Set([conversationA.id, conversationB.id, conversationFixture(customerGone).id]),
     );
+    expect(new Set(changes.noteConversationIds)).toEqual(
+      new Set([conversationA.id, conversationB.id, conversationFixture(customerGone).id]),
+    );
+    expect(changes).toMatchObject({ templates: true, quickReplies: true });
+    expect(repo.quickReplies.list().map((q) => [q.id, q.text])).toEqual([
+      ['mutationQ1xx', 'Abrimos de 9:00 a 19:00.'],
+    ]);
+    expect(repo.notes.ofConversation(conversationFixture(customerGone).id)).toEqual([]);
 
     const rebuilt = readCacheRows(path);
     const fresh = freshConsoleRows();
@@ -419,7 +535,7 @@ describe('rebuilding from a snapshot', () => {
     // Unread counts are local: A was read and got one new message; B's unread message is not counted twice.
     expect(unreadCounts(rebuilt)).toEqual({ [conversationA.id]: 1, [conversationB.id]: 1 });
     expect(unreadCounts(fresh)).toEqual({ [conversationA.id]: 3, [conversationB.id]: 1 });
-    // The confirmed reply left the outbox; the other one waits to be sent.
+    // The confirmed reply and note left the outbox; the other reply waits to be sent.
     expect(rebuilt.outbox.map((row) => row.mutation_id)).toEqual(['mutationA4xx']);
     close();
   });

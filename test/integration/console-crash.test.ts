@@ -123,7 +123,7 @@ it(
         const sentIds = new Set(stack.simulator.sends().map((send) => send.bizOpaqueCallbackData));
         const settled =
           cache.getCursor() === before.cursor &&
-          cache.pendingOutbox().length === 0 &&
+          cache.outbox.pending().length === 0 &&
           [...queued.keys()].every((id) => sentIds.has(id));
         if (!settled) return false;
         // Statuses of the last sends may still be on their way: settled means nothing new arrived.
@@ -164,7 +164,7 @@ it(
       ).toEqual([text]);
       expect(cache.getMessage(mutationId)).toMatchObject({ direction: 'out', text });
     }
-    expect(cache.pendingOutbox()).toEqual([]);
+    expect(cache.outbox.pending()).toEqual([]);
     expect(queued.size).toBeGreaterThan(0);
     console.log(
       `console-crash: ${inbound.size} inbound, ${queued.size} replies reported queued, ${sends.length} sends, kills inside a transaction after ${killedInTransaction.join(', ')} events`,

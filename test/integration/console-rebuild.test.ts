@@ -177,7 +177,9 @@ describe('rebuilding a console cache from a snapshot', () => {
       const path = join(stack.dir, 'luis.sqlite');
       const rebuilt = await openConsole(stack, path, token);
       await waitUntilSettled(stack, [rebuilt.probe]);
-      const seenBefore = (await rebuilt.core.listConversations({ limit: 100 })).map((c) => c.id).sort();
+      const seenBefore = (await rebuilt.core.listConversations({ view: 'open', limit: 100 })).items
+        .map((c) => c.id)
+        .sort();
       expect(seenBefore).toEqual([first.conversationId, second.conversationId].sort());
       await rebuilt.core.markConversationRead({ conversationId: first.conversationId });
       await write(stack, first, 'Y también la L, por favor');
@@ -190,7 +192,7 @@ describe('rebuilding a console cache from a snapshot', () => {
         numbers: [STACK_PHONE_NUMBER_ID, STACK_SECOND_PHONE_NUMBER_ID],
       });
       await waitFor('the second number to reach the console', async () =>
-        (await rebuilt.core.listConversations({ limit: 100 })).some(
+        (await rebuilt.core.listConversations({ view: 'open', limit: 100 })).items.some(
           (c) => c.id === onSecondNumber.conversationId,
         ),
       );
@@ -278,7 +280,7 @@ describe('rebuilding a console cache from a snapshot', () => {
       expect(rebuilt.rebuilt()).toBe(true);
       // Resent on connect, refused by the relay (a month later the window is closed), and still there.
       const reply = await waitFor('the relay to answer the queued reply', async () =>
-        (await rebuilt.core.getMessages({ conversationId: second.conversationId, limit: 50 })).find(
+        (await rebuilt.core.getMessages({ conversationId: second.conversationId, limit: 50 })).messages.find(
           (m) => m.id === mutationId && m.status === 'failed',
         ),
       );

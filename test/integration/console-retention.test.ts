@@ -52,7 +52,7 @@ function seededCache(): { path: string; db: Database.Database; repo: CacheReposi
     repo.upsertMessage(
       inboundFixture(OLD_WITH_OUTBOX, 'outbox-conv-old', { text: 'pedido olvidado', timestamp: old + 3 }),
     );
-    repo.insertOutbox({
+    repo.outbox.insert({
       mutationId: 'mutation-queued-long-ago',
       conversationId: conversationFixture(OLD_WITH_OUTBOX).id,
       command: {
@@ -90,7 +90,7 @@ describe('retention', () => {
       conversationFixture(EMPTY_NEW).id,
     ]);
     expect(rows.outbox).toEqual(outboxBefore);
-    expect(repo.outboxOfConversation(conversationFixture(OLD_WITH_OUTBOX).id)).toHaveLength(1);
+    expect(repo.outbox.ofConversation(conversationFixture(OLD_WITH_OUTBOX).id)).toHaveLength(1);
     db.close();
   });
 

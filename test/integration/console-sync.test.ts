@@ -58,7 +58,7 @@ function newCustomer(): { waId: string; conversationId: string } {
 }
 
 async function thread(core: ConsoleCore, id: string): Promise<MessageView[]> {
-  return core.getMessages({ conversationId: id, limit: 500 });
+  return (await core.getMessages({ conversationId: id, limit: 500 })).messages;
 }
 
 async function waitForMessage(
@@ -94,14 +94,14 @@ describe('console core syncing with a relay', () => {
       status: 'received',
       pending: false,
     });
-    const [item] = (await core.listConversations({ limit: 200 })).filter(
+    const [item] = (await core.listConversations({ view: 'open', limit: 200 })).items.filter(
       (c) => c.id === customer.conversationId,
     );
     expect(item).toMatchObject({ unreadCount: 1, customer: { waId: customer.waId, name: 'Lucía' } });
     expect((await core.getSession({})).agent.id).toBe(stack.agent.id);
 
     await core.markConversationRead({ conversationId: customer.conversationId });
-    const [read] = (await core.listConversations({ limit: 200 })).filter(
+    const [read] = (await core.listConversations({ view: 'open', limit: 200 })).items.filter(
       (c) => c.id === customer.conversationId,
     );
     expect(read?.unreadCount).toBe(0);
@@ -238,7 +238,9 @@ describe('console core syncing with a relay', () => {
       context: { replyTo: quoted },
     });
     expect(
-      (await core.listConversations({ limit: 500 })).find((c) => c.id === customer.conversationId),
+      (await core.listConversations({ view: 'open', limit: 500 })).items.find(
+        (c) => c.id === customer.conversationId,
+      ),
     ).toMatchObject({
       referral: { sourceId: '120209', headline: 'Zapatos en oferta', ctwaClid: 'ARAkLkA8rmlFeiCktEJQ' },
     });
@@ -292,7 +294,7 @@ describe('console core syncing with a relay', () => {
 
     const messages = await thread(second, customer.conversationId);
     expect(messages.map((m) => m.id)).toEqual([one, two]);
-    const [item] = (await second.listConversations({ limit: 200 })).filter(
+    const [item] = (await second.listConversations({ view: 'open', limit: 200 })).items.filter(
       (c) => c.id === customer.conversationId,
     );
     expect(item?.unreadCount).toBe(2);
@@ -409,7 +411,7 @@ describe('console core syncing with a relay', () => {
         'the rebuild to finish',
         async () => (await core.getSyncStatus({})).state === 'connected',
       );
-      expect((await core.listConversations({ limit: 200 })).map((c) => c.id)).toEqual([
+      expect((await core.listConversations({ view: 'open', limit: 200 })).items.map((c) => c.id)).toEqual([
         customer.conversationId,
       ]);
       expect(await thread(core, oldCustomer.conversationId)).toEqual([]);

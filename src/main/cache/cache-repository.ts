@@ -5,85 +5,21 @@ import { z } from 'zod';
 import type { ConversationListItem } from '../../shared/console-api.ts';
 import {
   agentSchema,
-  mediaSchema,
-  messageContextSchema,
   messageStatusSchema,
-  pricingSchema,
-  referralSchema,
-  whatsAppErrorSchema,
   type Agent,
   type Conversation,
   type Message,
 } from '../../shared/domain.ts';
-import { commandSchema, type Command } from '../../shared/protocol.ts';
-import { errorInfoSchema, type ErrorInfo } from '../../shared/result.ts';
 import { CatalogTables } from './catalog-tables.ts';
+import { toConversation, type ConversationRow } from './conversation-rows.ts';
+import { InboxQueries } from './inbox-queries.ts';
 import { fromJsonColumn, toJsonColumn } from './json-columns.ts';
 import { mergeStatus } from './merge-status.ts';
-
-export type OutboxState = 'pending' | 'failed';
-
-export interface OutboxRow {
-  mutationId: string;
-  conversationId: string;
-  command: Command;
-  /** Relay time (ms) when the agent queued it: orders it among confirmed messages. */
-  createdAt: number;
-  state: OutboxState;
-  error: ErrorInfo | null;
-  attempts: number;
-}
-
-interface ConversationRow {
-  id: string;
-  phone_number_id: string;
-  customer_key: string;
-  customer_wa_id: string | null;
-  customer_user_id: string | null;
-  customer_name: string | null;
-  status: string;
-  assignee_id: string | null;
-  last_inbound_at: number | null;
-  window_expires_at: number | null;
-  last_message_at: number;
-  last_message_preview: string;
-  unread_count: number;
-  referral_json: string | null;
-}
-
-interface MessageRow {
-  id: string;
-  conversation_id: string;
-  phone_number_id: string;
-  direction: string;
-  type: string;
-  text: string | null;
-  wa_message_id: string | null;
-  timestamp: number;
-  status: string;
-  status_at: number | null;
-  error_json: string | null;
-  pricing_json: string | null;
-  author_id: string | null;
-  payload_json: string | null;
-  media_json: string | null;
-  context_json: string | null;
-}
-
-interface OutboxDbRow {
-  mutation_id: string;
-  conversation_id: string;
-  command_json: string;
-  created_at: number;
-  state: string;
-  error_json: string | null;
-  attempts: number;
-}
-
-const payloadSchema = z.record(z.string(), z.unknown());
-const conversationStatusColumn = z.enum(['open', 'closed']);
-const directionColumn = z.enum(['in', 'out']);
-const outboxStateColumn = z.enum(['pending', 'failed']);
+import { messageParams, toMessage, type MessageRow } from './message-rows.ts';
+import { NotesTable } from './notes-table.ts';
+import { OutboxTable } from './outbox-table.ts';
+import { QuickRepliesTable } from './quick-replies-table.ts';
+import { ThreadQueries } from './thread-queries.ts';
 
 const syncKeys = {
   cursor: 'cursor',
@@ -96,12 +32,21 @@ const syncKeys = {
 export class CacheRepository {
   /** Templates, phone numbers and alerts: same connection, so they join this repository's transactions. */
   readonly catalog: CatalogTables;
+  /** Every action not yet confirmed: same connection, so a confirmation and its deletion are one transaction. */
+  readonly outbox: OutboxTable;
+  /** Internal notes, per conversation. */
+  readonly notes: NotesTable;
+  /** The team's quick replies. */
+  readonly quickReplies: QuickRepliesTable;
+  /** Inbox views, pages and counts. */
+  readonly inbox: InboxQueries;
+  /** Thread pages. */
+  readonly thread: ThreadQueries;
   readonly #db: Database;
   readonly #getState: Statement<[string], { value: string }>;
   readonly #setState: Statement<[string, string]>;
   readonly #upsertConversation: Statement<[Record<string, unknown>]>;
   readonly #getConversation: Statement<[string], ConversationRow>;
-  readonly #listConversations: Statement<[number], ConversationRow>;
   readonly #incrementUnread: Statement<[string]>;
   readonly #clearUnread: Statement<[string]>;
   readonly #conversationIds: Statement<[], string>;
@@ -110,18 +55,15 @@ export class CacheRepository {
   readonly #getMessage: Statement<[string], MessageRow>;
   readonly #insertMessage: Statement<[Record<string, unknown>]>;
   readonly #updateMessage: Statement<[Record<string, unknown>]>;
-  readonly #listMessages: Statement<[string, number, number], MessageRow>;
-  readonly #insertOutbox: Statement<[Record<string, unknown>]>;
-  readonly #getOutbox: Statement<[string], OutboxDbRow>;
-  readonly #deleteOutbox: Statement<[string]>;
-  readonly #failOutbox: Statement<[string, string]>;
-  readonly #countAttempt: Statement<[string]>;
-  readonly #pendingOutbox: Statement<[], OutboxDbRow>;
-  readonly #outboxOfConversation: Statement<[string], OutboxDbRow>;
 
   constructor(db: Database) {
     this.#db = db;
     this.catalog = new CatalogTables(db);
+    this.outbox = new OutboxTable(db);
+    this.notes = new NotesTable(db);
+    this.quickReplies = new QuickRepliesTable(db);
+    this.inbox = new InboxQueries(db);
+    this.thread = new ThreadQueries(db);
     this.#getState = db.prepare('SELECT value FROM sync_state WHERE key = ?');
     this.#setState = db.prepare(
       'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -147,9 +89,6 @@ export class CacheRepository {
         last_message_at = excluded.last_message_at, last_message_preview = excluded.last_message_preview,
         referral_json = excluded.referral_json`);
     this.#getConversation = db.prepare('SELECT * FROM conversations WHERE id = ?');
-    this.#listConversations = db.prepare(
-      'SELECT * FROM conversations ORDER BY last_message_at DESC, id LIMIT ?',
-    );
     this.#incrementUnread = db.prepare(
       'UPDATE conversations SET unread_count = unread_count + 1 WHERE id = ?',
     );
@@ -166,31 +105,16 @@ export class CacheRepository {
     this.#getMessage = db.prepare('SELECT * FROM messages WHERE id = ?');
     this.#insertMessage = db.prepare(`
       INSERT INTO messages (id, conversation_id, phone_number_id, direction, type, text, wa_message_id, timestamp,
-        status, status_at, error_json, pricing_json, author_id, payload_json, media_json, context_json)
+        status, status_at, error_json, pricing_json, author_id, payload_json, media_json, context_json, waiting_until)
       VALUES (@id, @conversationId, @phoneNumberId, @direction, @type, @text, @waMessageId, @timestamp,
-        @status, @statusAt, @errorJson, @pricingJson, @authorId, @payloadJson, @mediaJson, @contextJson)`);
+        @status, @statusAt, @errorJson, @pricingJson, @authorId, @payloadJson, @mediaJson, @contextJson, @waitingUntil)`);
     this.#updateMessage = db.prepare(`
       UPDATE messages SET conversation_id = @conversationId, phone_number_id = @phoneNumberId, direction = @direction,
         type = @type, text = @text, wa_message_id = @waMessageId, timestamp = @timestamp, status = @status,
         status_at = @statusAt, error_json = @errorJson, pricing_json = @pricingJson, author_id = @authorId,
-        payload_json = @payloadJson, media_json = @mediaJson, context_json = @contextJson
+        payload_json = @payloadJson, media_json = @mediaJson, context_json = @contextJson,
+        waiting_until = @waitingUntil
       WHERE id = @id`);
-    this.#listMessages = db.prepare(`
-      SELECT * FROM messages WHERE conversation_id = ? AND timestamp < ?
-      ORDER BY timestamp DESC, rowid DESC LIMIT ?`);
-    this.#insertOutbox = db.prepare(`
-      INSERT INTO outbox (mutation_id, conversation_id, command_json, created_at, state, error_json, attempts)
-      VALUES (@mutationId, @conversationId, @commandJson, @createdAt, 'pending', NULL, 0)`);
-    this.#getOutbox = db.prepare('SELECT * FROM outbox WHERE mutation_id = ?');
-    this.#deleteOutbox = db.prepare('DELETE FROM outbox WHERE mutation_id = ?');
-    this.#failOutbox = db.prepare(`UPDATE outbox SET state = 'failed', error_json = ? WHERE mutation_id = ?`);
-    this.#countAttempt = db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE mutation_id = ?');
-    this.#pendingOutbox = db.prepare(
-      `SELECT * FROM outbox WHERE state = 'pending' ORDER BY created_at, rowid`,
-    );
-    this.#outboxOfConversation = db.prepare(
-      'SELECT * FROM outbox WHERE conversation_id = ? ORDER BY created_at, rowid',
-    );
   }
 
   /** Runs `work` in one SQLite transaction: all of it lands, or none of it. */
@@ -263,11 +187,6 @@ export class CacheRepository {
     return row ? toConversation(row) : null;
   }
 
-  /** The inbox: newest activity first. */
-  listConversations(limit: number): ConversationListItem[] {
-    return this.#listConversations.all(limit).map(toConversation);
-  }
-
   /** Every cached conversation id, in no particular order. */
   conversationIds(): string[] {
     return this.#conversationIds.all();
@@ -311,59 +230,16 @@ export class CacheRepository {
     return row ? toMessage(row) : null;
   }
 
-  /** The newest `limit` messages older than `before`, oldest first. */
-  listMessages(conversationId: string, limit: number, before = Number.MAX_SAFE_INTEGER): Message[] {
-    return this.#listMessages.all(conversationId, before, limit).map(toMessage).reverse();
-  }
-
-  // --- outbox -----------------------------------------------------------------------------------
-
-  insertOutbox(row: {
-    mutationId: string;
-    conversationId: string;
-    command: Command;
-    createdAt: number;
-  }): void {
-    this.#insertOutbox.run({
-      mutationId: row.mutationId,
-      conversationId: row.conversationId,
-      commandJson: JSON.stringify(row.command),
-      createdAt: row.createdAt,
-    });
-  }
-
-  getOutbox(mutationId: string): OutboxRow | null {
-    const row = this.#getOutbox.get(mutationId);
-    return row ? toOutboxRow(row) : null;
-  }
-
-  /** Returns whether a row was there. */
-  deleteOutbox(mutationId: string): boolean {
-    return this.#deleteOutbox.run(mutationId).changes > 0;
-  }
-
-  markOutboxFailed(mutationId: string, error: ErrorInfo): boolean {
-    return this.#failOutbox.run(JSON.stringify(error), mutationId).changes > 0;
-  }
-
-  countSendAttempt(mutationId: string): void {
-    this.#countAttempt.run(mutationId);
-  }
-
-  /** Rows still to be confirmed, in the order the agent wrote them. */
-  pendingOutbox(): OutboxRow[] {
-    return this.#pendingOutbox.all().map(toOutboxRow);
-  }
-
-  outboxOfConversation(conversationId: string): OutboxRow[] {
-    return this.#outboxOfConversation.all(conversationId).map(toOutboxRow);
+  /** The newest `limit` messages of a thread, oldest first. */
+  listMessages(conversationId: string, limit: number): Message[] {
+    return this.thread.newest(conversationId, limit).map(({ message }) => message);
   }
 
   // --- rebuild ----------------------------------------------------------------------------------
 
   /**
-   * The relay asked for a rebuild: forgets the whole mirror and sets the cursor to 0, keeping the
-   * outbox and the sync state. Unread counts and the inbound messages already seen are carried over
+   * The relay asked for a rebuild: forgets the whole mirror (notes and quick replies included: the
+   * snapshot carries them back) and sets the cursor to 0, keeping the outbox and the sync state. Unread counts and the inbound messages already seen are carried over
    * until `endRebuild`. Run it in a transaction. A rebuild interrupted and begun again keeps
    * what the first one carried, updated by what it had rebuilt since.
    */
@@ -380,6 +256,8 @@ export class CacheRepository {
       DELETE FROM templates;
       DELETE FROM phone_numbers;
       DELETE FROM alerts;
+      DELETE FROM notes;
+      DELETE FROM quick_replies;
     `);
     this.setCursor(0);
   }
@@ -393,82 +271,4 @@ export class CacheRepository {
   endRebuild(): void {
     this.#db.exec('DELETE FROM rebuild_unread; DELETE FROM rebuild_seen;');
   }
-}
-
-function toConversation(row: ConversationRow): ConversationListItem {
-  return {
-    id: row.id,
-    phoneNumberId: row.phone_number_id,
-    customer: {
-      key: row.customer_key,
-      waId: row.customer_wa_id,
-      userId: row.customer_user_id,
-      name: row.customer_name,
-    },
-    status: conversationStatusColumn.parse(row.status),
-    assigneeId: row.assignee_id,
-    lastInboundAt: row.last_inbound_at,
-    windowExpiresAt: row.window_expires_at,
-    lastMessageAt: row.last_message_at,
-    lastMessagePreview: row.last_message_preview,
-    referral: fromJsonColumn(referralSchema, row.referral_json, 'conversations.referral_json'),
-    unreadCount: row.unread_count,
-  };
-}
-
-function messageParams(message: Message): Record<string, unknown> {
-  return {
-    id: message.id,
-    conversationId: message.conversationId,
-    phoneNumberId: message.phoneNumberId,
-    direction: message.direction,
-    type: message.type,
-    text: message.text,
-    waMessageId: message.waMessageId,
-    timestamp: message.timestamp,
-    status: message.status,
-    statusAt: message.statusAt,
-    errorJson: toJsonColumn(message.error),
-    pricingJson: toJsonColumn(message.pricing),
-    authorId: message.authorId,
-    payloadJson: toJsonColumn(message.payload),
-    mediaJson: toJsonColumn(message.media),
-    contextJson: toJsonColumn(message.context),
-  };
-}
-
-function toMessage(row: MessageRow): Message {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    phoneNumberId: row.phone_number_id,
-    direction: directionColumn.parse(row.direction),
-    type: row.type,
-    text: row.text,
-    waMessageId: row.wa_message_id,
-    timestamp: row.timestamp,
-    status: messageStatusSchema.parse(row.status),
-    statusAt: row.status_at,
-    error: fromJsonColumn(whatsAppErrorSchema, row.error_json, 'messages.error_json'),
-    pricing: fromJsonColumn(pricingSchema, row.pricing_json, 'messages.pricing_json'),
-    authorId: row.author_id,
-    payload: fromJsonColumn(payloadSchema, row.payload_json, 'messages.payload_json'),
-    media: fromJsonColumn(mediaSchema, row.media_json, 'messages.media_json'),
-    context: fromJsonColumn(messageContextSchema, row.context_json, 'messages.context_json'),
-    waitingUntil: null,
-  };
-}
-
-function toOutboxRow(row: OutboxDbRow): OutboxRow {
-  const command = fromJsonColumn(commandSchema, row.command_json, 'outbox.command_json');
-  if (command === null) throw new Error('unreachable: command_json is NOT NULL');
-  return {
-    mutationId: row.mutation_id,
-    conversationId: row.conversation_id,
-    command,
-    createdAt: row.created_at,
-    state: outboxStateColumn.parse(row.state),
-    error: fromJsonColumn(errorInfoSchema, row.error_json, 'outbox.error_json'),
-    attempts: row.attempts,
-  };
 }

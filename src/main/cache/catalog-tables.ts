@@ -2,7 +2,13 @@
 // Each event carries the whole new state of what it names, so every write is an idempotent upsert.
 import type { Database, Statement } from 'better-sqlite3';
 import { z } from 'zod';
-import { alertSchema, type Alert, type PhoneNumber, type Template } from '../../shared/domain.ts';
+import {
+  alertSchema,
+  templateSchema,
+  type Alert,
+  type PhoneNumber,
+  type Template,
+} from '../../shared/domain.ts';
 import { fromJsonColumn } from './json-columns.ts';
 
 interface TemplateRow {
@@ -15,6 +21,8 @@ interface TemplateRow {
   quality: string | null;
   reason: string | null;
   updated_at: number;
+  parameter_format: string | null;
+  components_json: string;
 }
 
 interface PhoneNumberRow {
@@ -34,6 +42,8 @@ interface AlertRow {
 }
 
 const alertKindColumn = alertSchema.shape.kind;
+const parameterFormatColumn = templateSchema.shape.parameterFormat;
+const componentsColumn = templateSchema.shape.components;
 const alertDetailsColumn = z.record(z.string(), z.unknown());
 
 export class CatalogTables {
@@ -46,12 +56,15 @@ export class CatalogTables {
 
   constructor(db: Database) {
     this.#upsertTemplate = db.prepare(`
-      INSERT INTO templates (key, id, name, language, status, category, quality, reason, updated_at)
-      VALUES (@key, @id, @name, @language, @status, @category, @quality, @reason, @updated_at)
+      INSERT INTO templates (key, id, name, language, status, category, quality, reason, updated_at,
+        parameter_format, components_json)
+      VALUES (@key, @id, @name, @language, @status, @category, @quality, @reason, @updated_at,
+        @parameter_format, @components_json)
       ON CONFLICT (key) DO UPDATE SET
         id = excluded.id, name = excluded.name, language = excluded.language, status = excluded.status,
         category = excluded.category, quality = excluded.quality, reason = excluded.reason,
-        updated_at = excluded.updated_at`);
+        updated_at = excluded.updated_at, parameter_format = excluded.parameter_format,
+        components_json = excluded.components_json`);
     this.#listTemplates = db.prepare('SELECT * FROM templates ORDER BY name, language');
     this.#upsertPhoneNumber = db.prepare(`
       INSERT INTO phone_numbers (id, display_phone_number, quality_event, messaging_limit, updated_at)
@@ -78,6 +91,8 @@ export class CatalogTables {
       quality: template.quality,
       reason: template.reason,
       updated_at: template.updatedAt,
+      parameter_format: template.parameterFormat,
+      components_json: JSON.stringify(template.components),
     });
   }
 
@@ -93,9 +108,8 @@ export class CatalogTables {
       quality: row.quality,
       reason: row.reason,
       updatedAt: row.updated_at,
-      // Components are cached from issue 4's template sync on (see the cache migrations).
-      parameterFormat: null,
-      components: [],
+      parameterFormat: parameterFormatColumn.parse(row.parameter_format),
+      components: fromJsonColumn(componentsColumn, row.components_json, 'templates.components_json') ?? [],
     }));
   }
 

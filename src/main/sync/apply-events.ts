@@ -40,20 +40,38 @@ function applyEvent(repo: CacheRepository, event: RelayEvent, changes: ChangeSet
       // Only a message seen for the first time is news; a replayed one was counted already.
       if (repo.upsertMessage(message).unread) changes.conversationIds.add(message.conversationId);
       // An outbound message carries the mutation id that created it: its outbox row is done.
-      repo.deleteOutbox(message.id);
+      repo.outbox.delete(message.id);
       changes.threadIds.add(message.conversationId);
       return;
     }
-    // Templates, numbers and alerts have no console event of their own yet: the UI reads them when
-    // it shows them, and the cache is current by then.
     case 'template.upserted':
       repo.catalog.upsertTemplate(event.template);
+      changes.templates = true;
       return;
+    // Numbers and alerts have no console event of their own yet: the UI reads them when it shows
+    // them, and the cache is current by then.
     case 'phone_number.upserted':
       repo.catalog.upsertPhoneNumber(event.phoneNumber);
       return;
     case 'alert.raised':
       repo.catalog.upsertAlert(event.alert);
+      return;
+    case 'note.upserted':
+      repo.notes.upsert(event.note);
+      // A note's id is the mutation id of the add_note that created it.
+      repo.outbox.delete(event.note.id);
+      changes.noteConversationIds.add(event.note.conversationId);
+      return;
+    case 'quick_reply.upserted':
+      repo.quickReplies.upsert(event.quickReply);
+      // A created quick reply's id is the mutation id of its quick_reply_create. (Updates and
+      // deletes keep the reply's id, so their outbox rows are settled by the command result.)
+      repo.outbox.delete(event.quickReply.id);
+      changes.quickReplies = true;
+      return;
+    case 'quick_reply.deleted':
+      repo.quickReplies.delete(event.quickReplyId);
+      changes.quickReplies = true;
       return;
   }
 }

@@ -27,11 +27,17 @@ export class Rebuild {
     const rebuild = new Rebuild(repo, hooks);
     if (interrupted) rebuild.#changes.add(interrupted.changes());
     const forgotten = repo.transaction(() => {
-      const ids = repo.conversationIds();
+      const ids = { conversations: repo.conversationIds(), notes: repo.notes.conversationIds() };
       repo.beginRebuild();
       return ids;
     });
-    rebuild.#changes.add({ conversationIds: forgotten, threadIds: forgotten });
+    rebuild.#changes.add({
+      conversationIds: forgotten.conversations,
+      threadIds: forgotten.conversations,
+      noteConversationIds: forgotten.notes,
+      templates: true,
+      quickReplies: true,
+    });
     return rebuild;
   }
 
@@ -63,13 +69,14 @@ export class Rebuild {
       for (const message of frame.messages) {
         repo.upsertMessage(message);
         // A reply the agent queued before the rebuild and the relay has since confirmed.
-        repo.deleteOutbox(message.id);
+        repo.outbox.delete(message.id);
         changes.conversationIds.add(message.conversationId);
         changes.threadIds.add(message.conversationId);
         counted();
       }
       for (const template of frame.templates) {
         repo.catalog.upsertTemplate(template);
+        changes.templates = true;
         counted();
       }
       for (const phoneNumber of frame.phoneNumbers) {
@@ -78,6 +85,19 @@ export class Rebuild {
       }
       for (const alert of frame.alerts) {
         repo.catalog.upsertAlert(alert);
+        counted();
+      }
+      for (const note of frame.notes) {
+        repo.notes.upsert(note);
+        // A note the agent wrote before the rebuild, confirmed since (its id is the mutation id).
+        repo.outbox.delete(note.id);
+        changes.noteConversationIds.add(note.conversationId);
+        counted();
+      }
+      for (const quickReply of frame.quickReplies) {
+        repo.quickReplies.upsert(quickReply);
+        repo.outbox.delete(quickReply.id);
+        changes.quickReplies = true;
         counted();
       }
     });

@@ -4,5 +4,15 @@ import type { Migration } from '../migrate.ts';
 import { initialSchema } from './001-initial.ts';
 import { inboundSchema } from './002-inbound.ts';
 import { searchSchema } from './003-search.ts';
+import { searchOrderSchema } from './004-search-order.ts';
+import { consoleCatalogsSchema } from './005-console-catalogs.ts';
+import { outboxActionsSchema } from './006-outbox-actions.ts';
 
-export const cacheMigrations: readonly Migration[] = [initialSchema, inboundSchema, searchSchema];
+export const cacheMigrations: readonly Migration[] = [
+  initialSchema,
+  inboundSchema,
+  searchSchema,
+  searchOrderSchema,
+  consoleCatalogsSchema,
+  outboxActionsSchema,
+];
