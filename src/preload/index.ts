@@ -1,11 +1,12 @@
 // The sandboxed preload, built to ONE CommonJS file (out/preload/index.cjs) that requires nothing but
-// electron. It gives the page the ConsoleBridge and nothing else: one function per console method and
-// onEvent. ipcRenderer itself never reaches the page. Imports only the zod-free console-api.ts.
+// electron. It gives the page the ConsoleBridge and nothing else: one function per console method,
+// onEvent and mediaUrl. ipcRenderer itself never reaches the page. Imports only the zod-free console-api.ts.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   BRIDGE_GLOBAL,
   CONSOLE_METHODS,
   IPC_EVENT_CHANNEL,
+  MEDIA_SCHEME,
   ipcChannel,
   type ConsoleBridge,
   type ConsoleEvent,
@@ -32,6 +33,11 @@ function onEvent(listener: ConsoleEventListener): Unsubscribe {
   };
 }
 
+/** Main's ventana-media: protocol serves it (src/main/shell/media-protocol.ts). */
+function mediaUrl(messageId: string): string {
+  return `${MEDIA_SCHEME}://message/${encodeURIComponent(String(messageId))}`;
+}
+
 // Main answers every call with a Result (see src/main/shell/ipc-transport.ts), as ConsoleBridge says.
-const bridge = { ...methods, onEvent } as ConsoleBridge;
+const bridge = { ...methods, onEvent, mediaUrl } as ConsoleBridge;
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

@@ -2,6 +2,7 @@
 // loopback HTTP and WebSocket, SQLite files in a temp dir) served on 127.0.0.1 with its token.
 // The renderer folder is a small real one written here, with a secret file beside it that no
 // path may reach.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEMO_BUSINESS, startDemo, type Demo } from '../../src/main/demo.ts';
+import { ConsoleMedia, type MediaLookup } from '../../src/main/media/console-media.ts';
 import { startWebHost, type WebHost } from '../../src/main/web-host/index.ts';
 import { createConsoleClient } from '../../src/renderer/bridge/console-client.ts';
 import { createWebBridge } from '../../src/renderer/bridge/web-bridge.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import type { ConsoleEvent } from '../../src/shared/console-api.ts';
-import { conversationId } from '../../src/shared/domain.ts';
+import { conversationId, type Message } from '../../src/shared/domain.ts';
+import { imageMessage } from '../../src/simulator/index.ts';
+import { waitFor } from '../helpers/console-wait.ts';
 
 const SECRET = 'relay token: do-not-serve-me';
 const PHONE_NUMBER_ID = DEMO_BUSINESS.phoneNumbers[0]!.id;
@@ -65,8 +69,9 @@ function callApi(
 function rawGet(
   path: string,
   headers: Record<string, string> = {},
+  origin: string = host.origin,
 ): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  const { port } = new URL(host.origin);
+  const { port } = new URL(origin);
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: Number(port), path, method: 'GET', headers }, (res) => {
       let body = '';
@@ -146,9 +151,9 @@ describe('web host: API calls', () => {
     while (!listed.some((item) => (item as { id: string }).id === customer.conversationId)) {
       const response = await callApi('listConversations', JSON.stringify({ limit: 500 }));
       expect(response.status).toBe(200);
-      const result = (await response.json()) as { ok: boolean; value: unknown[] };
+      const result = (await response.json()) as { ok: boolean; value: { items: unknown[] } };
       expect(result.ok).toBe(true);
-      listed = result.value;
+      listed = result.value.items;
     }
     expect(listed.find((item) => (item as { id: string }).id === customer.conversationId)).toMatchObject({
       customer: { waId: customer.waId, name: 'Rosa Ibarra' },
@@ -271,7 +276,7 @@ describe('the renderer web bridge over the web host', () => {
     );
     stop();
     const thread = await client.call('getMessages', { conversationId: customer.conversationId });
-    expect(thread.map((m) => [m.direction, m.text])).toEqual([['in', 'Buenas']]);
+    expect(thread.messages.map((m) => [m.direction, m.text])).toEqual([['in', 'Buenas']]);
   });
 
   it('says the token is wrong instead of failing silently', async () => {
@@ -304,5 +309,212 @@ describe('starting the web host', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('web host: media', () => {
+  // A host with a media cache over the demo's relay; the lookup stands in for the console's SQLite cache.
+  let mediaHost: WebHost;
+  let known: Map<string, MediaLookup>;
+  let relayToken: string;
+  let cookie: string;
+
+  beforeAll(async () => {
+    known = new Map();
+    relayToken = demo.relay.createAgent({ name: 'Medios', role: 'supervisor', numbers: 'all' }).token;
+    const media = new ConsoleMedia({
+      dir: join(dir, 'media-cache'),
+      relayUrl: demo.relay.url,
+      token: relayToken,
+      lookup: (messageId) => known.get(messageId) ?? null,
+    });
+    mediaHost = await startWebHost({ api: demo.api, rendererDir: join(dir, 'renderer'), media });
+    const call = await fetch(`${mediaHost.origin}/api/call/getSyncStatus`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${mediaHost.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    cookie = (call.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  });
+
+  afterAll(async () => {
+    await mediaHost?.close();
+  });
+
+  /** A customer sends a picture; answers the relay's message once the relay holds the bytes. */
+  async function picture(bytes: Buffer): Promise<Message> {
+    const customer = newCustomer();
+    const mediaId = demo.simulator.addMedia({ bytes, mimeType: 'image/jpeg' });
+    const { wamid } = await demo.simulator.sendInbound({
+      from: customer.waId,
+      phoneNumberId: PHONE_NUMBER_ID,
+      message: imageMessage({ id: mediaId }),
+    });
+    const path = `/v1/conversations/${encodeURIComponent(customer.conversationId)}/messages`;
+    const message = await waitFor('the picture on the relay', async () => {
+      const response = await fetch(`${demo.relay.url}${path}`, {
+        headers: { authorization: `Bearer ${relayToken}` },
+      });
+      const { messages } = (await response.json()) as { messages: Message[] };
+      return messages.find((m) => m.id === wamid && m.media?.state === 'stored') ?? null;
+    });
+    known.set(message.id, { kind: 'relay', message });
+    return message;
+  }
+
+  const mediaPath = (id: string) => `/media/${encodeURIComponent(id)}`;
+
+  it('hands the page an HttpOnly, SameSite=Strict media cookie on an authenticated call, never the token', async () => {
+    const answered = await fetch(`${mediaHost.origin}/api/call/getSyncStatus`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${mediaHost.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    const setCookie = answered.headers.get('set-cookie') ?? '';
+    const port = new URL(mediaHost.origin).port;
+    expect(setCookie).toMatch(new RegExp(`^ventana_media_${port}=[A-Za-z0-9_-]{43};`));
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/media/');
+    expect(setCookie).not.toContain(mediaHost.token);
+    expect(setCookie).not.toContain(relayToken);
+
+    const refused = await fetch(`${mediaHost.origin}/api/call/getSyncStatus`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses media requests without the cookie, with a forged one, or with the cookie of another launch (401)', async () => {
+    const message = await picture(randomBytes(2048));
+    const port = new URL(mediaHost.origin).port;
+    const other = await startWebHost({ api: demo.api, rendererDir: join(dir, 'renderer') });
+    try {
+      const otherCall = await fetch(`${other.origin}/api/call/getSyncStatus`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${other.token}` },
+        body: '{}',
+      });
+      const otherValue = (otherCall.headers.get('set-cookie') ?? '').split(';')[0]?.split('=')[1] ?? '';
+      for (const headers of [
+        {},
+        { Cookie: `ventana_media_${port}=forged` },
+        { Cookie: `ventana_media_${port}=${mediaHost.token}` },
+        { Cookie: `ventana_media_${port}=${otherValue}` },
+        { Authorization: `Bearer ${relayToken}` },
+      ]) {
+        const response = await fetch(`${mediaHost.origin}${mediaPath(message.id)}`, { headers });
+        expect(response.status, JSON.stringify(headers)).toBe(401);
+        expect(await response.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("serves a customer's image with its type, length, nosniff and byte ranges (206, 416)", async () => {
+    const bytes = randomBytes(64 * 1024);
+    const message = await picture(bytes);
+    const whole = await fetch(`${mediaHost.origin}${mediaPath(message.id)}`, { headers: { Cookie: cookie } });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('image/jpeg');
+    expect(whole.headers.get('content-length')).toBe(String(bytes.length));
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect(whole.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(whole.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
+
+    const part = await fetch(`${mediaHost.origin}${mediaPath(message.id)}`, {
+      headers: { Cookie: cookie, Range: 'bytes=1000-' },
+    });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 1000-${bytes.length - 1}/${bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(1000))).toBe(true);
+
+    const past = await fetch(`${mediaHost.origin}${mediaPath(message.id)}`, {
+      headers: { Cookie: cookie, Range: `bytes=${bytes.length}-` },
+    });
+    expect(past.status).toBe(416);
+    expect(past.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
+    expect(await past.json()).toMatchObject({ error: { code: 'RANGE_NOT_SATISFIABLE' } });
+
+    // The launch token as a bearer header works too (tools, tests).
+    const byBearer = await fetch(`${mediaHost.origin}${mediaPath(message.id)}`, {
+      headers: { Authorization: `Bearer ${mediaHost.token}` },
+    });
+    expect(byBearer.status).toBe(200);
+  });
+
+  it('answers media errors as JSON with their codes, and only GET and HEAD', async () => {
+    const unknown = await fetch(`${mediaHost.origin}${mediaPath('wamid.nobody')}`, {
+      headers: { Cookie: cookie },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ ok: false, error: { code: 'MEDIA_NOT_FOUND' } });
+
+    const customer = newCustomer();
+    const mediaId = demo.simulator.addMedia({ bytes: randomBytes(100), mimeType: 'image/jpeg' });
+    demo.simulator.failMediaDownloads({ mediaId, times: 1000, status: 503 });
+    const { wamid } = await demo.simulator.sendInbound({
+      from: customer.waId,
+      phoneNumberId: PHONE_NUMBER_ID,
+      message: imageMessage({ id: mediaId }),
+    });
+    const stub = { kind: 'relay' as const, message: await pendingMessage(customer.conversationId, wamid) };
+    known.set(wamid, stub);
+    const pending = await fetch(`${mediaHost.origin}${mediaPath(wamid)}`, { headers: { Cookie: cookie } });
+    expect(pending.status).toBe(409);
+    expect(await pending.json()).toMatchObject({ error: { code: 'MEDIA_PENDING' } });
+
+    const post = await fetch(`${mediaHost.origin}${mediaPath(wamid)}`, {
+      method: 'POST',
+      headers: { Cookie: cookie },
+    });
+    expect(post.status).toBe(405);
+
+    // A host without a media cache says so.
+    const bare = await fetch(`${host.origin}${mediaPath(wamid)}`, {
+      headers: { Authorization: `Bearer ${host.token}` },
+    });
+    expect(bare.status).toBe(503);
+    expect(await bare.json()).toMatchObject({ error: { code: 'MEDIA_UNAVAILABLE' } });
+  });
+
+  async function pendingMessage(conversation: string, wamid: string): Promise<Message> {
+    const path = `/v1/conversations/${encodeURIComponent(conversation)}/messages`;
+    return waitFor('the pending picture on the relay', async () => {
+      const response = await fetch(`${demo.relay.url}${path}`, {
+        headers: { authorization: `Bearer ${relayToken}` },
+      });
+      const { messages } = (await response.json()) as { messages: Message[] };
+      return messages.find((m) => m.id === wamid && m.media !== null) ?? null;
+    });
+  }
+
+  it('lets no media path climb out: traversal ids reach neither files nor the renderer folder', async () => {
+    for (const path of [
+      '/media/../secret.txt',
+      '/media/..%2fsecret.txt',
+      '/media/..%2F..%2Fsecret.txt',
+      '/media/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/media/a/../../secret.txt',
+      '/media/%00',
+      '/media/%E0%A4%A',
+    ]) {
+      const response = await rawGet(path, { Cookie: cookie }, mediaHost.origin);
+      expect(response.body, path).not.toContain(SECRET);
+      expect(response.status, path).toBe(404);
+    }
+  });
+
+  it("lets the page show images and play media from the host's own origin (CSP)", async () => {
+    const csp = (await fetch(`${mediaHost.origin}/`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("img-src 'self'");
+    expect(csp).toContain("media-src 'self'");
+  });
+
+  it('gives the web bridge media URLs on this host, the id percent-encoded', () => {
+    const bridge = createWebBridge({ origin: mediaHost.origin, token: mediaHost.token, clock: systemClock });
+    expect(bridge.mediaUrl('wamid.HBg/+x=')).toBe(`${mediaHost.origin}/media/wamid.HBg%2F%2Bx%3D`);
+    expect(bridge.mediaUrl('../x')).toBe(`${mediaHost.origin}/media/..%2Fx`);
   });
 });

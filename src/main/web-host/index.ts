@@ -3,12 +3,14 @@
 // token. Used for end-to-end tests, machines without a desktop, and supervisor wallboards.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConsoleApi } from '../../shared/console-api.ts';
+import { WEB_MEDIA_PREFIX, type ConsoleApi } from '../../shared/console-api.ts';
 import { CodedError } from '../../shared/result.ts';
-import { createAccessToken } from './access-token.ts';
+import type { MediaSource } from '../ports.ts';
+import { bearerToken, createAccessToken, mediaCookieHeader, tokenMatches } from './access-token.ts';
 import { API_CALL_PREFIX, handleApiCall } from './api-calls.ts';
 import { createEventStream } from './event-stream.ts';
 import { sendError } from './http-io.ts';
+import { handleMediaRequest } from './media-route.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 import { openStaticFiles } from './static-files.ts';
 
@@ -22,6 +24,8 @@ export interface WebHostOptions {
   port?: number;
   /** Defaults to a fresh random token per launch. */
   token?: string;
+  /** Serves GET /media/<message id>; without it the route answers MEDIA_UNAVAILABLE. */
+  media?: MediaSource;
 }
 
 export interface WebHost {
@@ -47,6 +51,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   // Filled in once the port is known; requests cannot arrive before listen() has answered.
   let origin = '';
+  let port = 0;
   let allowedHosts: string[] = [];
   const allowedOrigins: string[] = [];
   const events = createEventStream({ api: options.api, token, allowedOrigins });
@@ -60,7 +65,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const { pathname } = new URL(req.url ?? '/', origin);
     if (pathname.startsWith(API_CALL_PREFIX)) {
+      // The page's calls carry the token as a header; its media requests cannot, so the first
+      // authenticated call hands it the media cookie (renewed on every call: a reload keeps it).
+      if (tokenMatches(token, bearerToken(req.headers.authorization)))
+        res.setHeader('Set-Cookie', mediaCookieHeader(port, token, WEB_MEDIA_PREFIX));
       await handleApiCall(req, res, { api: options.api, token, pathname });
+    } else if (pathname.startsWith(WEB_MEDIA_PREFIX)) {
+      await handleMediaRequest(req, res, { media: options.media, token, port, pathname });
     } else if (pathname === '/api' || pathname.startsWith('/api/')) {
       sendError(res, 404, { code: 'NOT_FOUND', message: `No API route ${pathname}` });
     } else {
@@ -94,7 +105,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   allowedOrigins.push(origin, `http://localhost:${port}`);

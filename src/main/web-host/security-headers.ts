@@ -9,6 +9,8 @@ export function contentSecurityPolicy(origin: string): string {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
+    // Videos and voice notes play from this host's /media/ route.
+    "media-src 'self' blob:",
     "font-src 'self'",
     `connect-src 'self' ${origin} ${websocketOrigin}`,
     "base-uri 'none'",

@@ -1,11 +1,13 @@
 // The ConsoleBridge over the web host: calls are POST /api/call/:method with the bearer token,
-// events come over one WebSocket (/api/events?token=) that reconnects with jittered backoff.
+// events come over one WebSocket (/api/events?token=) that reconnects with jittered backoff, and
+// media loads from /media/<id> with the HttpOnly cookie the host sets on the first call.
 // Each (re)connection and each loss of that socket is reported as a sync status, so the agent
 // sees it in the status line and the UI reloads what it may have missed.
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.ts';
 import {
   CONSOLE_METHODS,
+  WEB_MEDIA_PREFIX,
   type ConsoleBridge,
   type ConsoleEvent,
   type ConsoleEventListener,
@@ -133,7 +135,8 @@ export function createWebBridge(options: WebBridgeOptions): ConsoleBridge {
   );
   return {
     // Every method answers exactly what the web host's dispatch() answered for it.
-    ...(methods as Omit<ConsoleBridge, 'onEvent'>),
+    ...(methods as Omit<ConsoleBridge, 'onEvent' | 'mediaUrl'>),
+    mediaUrl: (messageId) => `${options.origin}${WEB_MEDIA_PREFIX}${encodeURIComponent(messageId)}`,
     onEvent(listener) {
       listeners.add(listener);
       if (socket === null && reconnectTimer === null) connect();
