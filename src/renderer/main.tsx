@@ -9,7 +9,6 @@ import { pickBridge } from './bridge/pick-bridge.ts';
 import { App } from './components/app/App.tsx';
 import { MissingBridge } from './components/app/MissingBridge.tsx';
 import { createI18n, pickLanguage } from './i18n/index.ts';
-import { createConsoleStore } from './store/console-store.ts';
 import './styles/base.css';
 import './components/common/common.css';
 import './components/app/app.css';
@@ -30,7 +29,7 @@ createRoot(root).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
       {choice.kind === 'ready' ? (
-        <App store={createConsoleStore(createConsoleClient(choice.bridge), systemClock)} />
+        <App client={createConsoleClient(choice.bridge)} clock={systemClock} />
       ) : (
         <MissingBridge reason={choice.reason} />
       )}

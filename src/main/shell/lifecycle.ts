@@ -5,6 +5,8 @@ import { app, dialog, session, type BrowserWindow } from 'electron';
 import { toErrorInfo } from '../../shared/result.ts';
 import type { AppPaths, RunningConsole } from '../ports.ts';
 import { IpcTransport } from './ipc-transport.ts';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
+import { attachDesktopNotifications } from './notifications.ts';
 import { rendererLocation, type RendererLocation } from './renderer-location.ts';
 import { hardenAllWebContents, hardenSession } from './security.ts';
 import { createMainWindow } from './window.ts';
@@ -25,6 +27,7 @@ export function runShell(options: ShellOptions): void {
     app.quit();
     return;
   }
+  registerMediaScheme();
 
   let location: RendererLocation;
   try {
@@ -79,7 +82,10 @@ export function runShell(options: ShellOptions): void {
     .then(([running]) => {
       if (quitting) return;
       hardenSession(session.defaultSession, location);
+      handleMediaProtocol(() => running.media);
       openWindow(running);
+      // Lives as long as the console: the badge keeps counting while macOS runs without a window.
+      attachDesktopNotifications({ api: running.api, window: () => window, location });
       // macOS: clicking the dock icon with no window open brings one back.
       app.on('activate', () => {
         if (window === null && !quitting) openWindow(running);

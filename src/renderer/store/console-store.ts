@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type {
   ConsoleEvent,
   ConversationListItem,
+  ConversationView,
   MessageView,
   SessionInfo,
   SyncStatus,
@@ -36,12 +37,18 @@ export const LINK_ERROR_CODES: readonly string[] = [
 /** The newest conversations the inbox keeps loaded (the API's page limit). */
 const INBOX_LIMIT = 500;
 const THREAD_LIMIT = 200;
+/** The inbox's view until the UI offers the others (a later issue). */
+const INBOX_VIEW: ConversationView = 'open';
 
 export interface ConsoleState {
   clock: Clock;
   session: SessionInfo | null;
   sync: SyncStatus | null;
   conversations: ConversationListItem[];
+  /** How many conversations each view holds, for the tabs' badges; null until the first page. */
+  viewCounts: Record<ConversationView, number> | null;
+  /** Unread messages across the inbox (the dock or taskbar badge shows the same). */
+  unreadTotal: number;
   conversationsLoaded: boolean;
   /** The last attempt to load the inbox failed (its reason is in `errors`). */
   conversationsFailed: boolean;
@@ -49,6 +56,8 @@ export interface ConsoleState {
   /** The open thread, oldest first, and which conversation it belongs to. */
   messages: MessageView[];
   messagesFor: string | null;
+  /** Older messages exist than the ones loaded (the thread shows its newest page). */
+  hasOlderMessages: boolean;
   drafts: Record<string, string>;
   sending: boolean;
   errors: UiError[];
@@ -111,6 +120,13 @@ export function createConsoleStore(client: ConsoleClient, clock: Clock) {
           }
           return;
         }
+        case 'unread.changed':
+          set({ unreadTotal: event.unreadTotal });
+          return;
+        case 'conversation.open':
+          // A desktop notification was clicked: its conversation comes to the front.
+          get().select(event.conversationId);
+          return;
       }
     }
 
@@ -119,11 +135,14 @@ export function createConsoleStore(client: ConsoleClient, clock: Clock) {
       session: null,
       sync: null,
       conversations: [],
+      viewCounts: null,
+      unreadTotal: 0,
       conversationsLoaded: false,
       conversationsFailed: false,
       selectedId: null,
       messages: [],
       messagesFor: null,
+      hasOlderMessages: false,
       drafts: {},
       sending: false,
       errors: [],
@@ -154,10 +173,17 @@ export function createConsoleStore(client: ConsoleClient, clock: Clock) {
       async refreshConversations() {
         const request = ++conversationsRequest;
         try {
-          const list = await client.call('listConversations', { limit: INBOX_LIMIT });
+          const page = await client.call('listConversations', { view: INBOX_VIEW, limit: INBOX_LIMIT });
           if (request !== conversationsRequest) return;
-          const conversations = [...list].sort((a, b) => b.lastMessageAt - a.lastMessageAt);
-          set({ conversations, conversationsLoaded: true, conversationsFailed: false });
+          // Newest activity first, as main answers it.
+          const conversations = page.items;
+          set({
+            conversations,
+            viewCounts: page.counts,
+            unreadTotal: page.unreadTotal,
+            conversationsLoaded: true,
+            conversationsFailed: false,
+          });
           // New messages in the thread the agent is reading are read already.
           const open = conversations.find((c) => c.id === get().selectedId);
           if (open && open.unreadCount > 0 && document.visibilityState === 'visible') markRead(open.id);
@@ -169,7 +195,7 @@ export function createConsoleStore(client: ConsoleClient, clock: Clock) {
 
       select(conversationId) {
         if (get().selectedId !== conversationId) {
-          set({ selectedId: conversationId, messages: [], messagesFor: null });
+          set({ selectedId: conversationId, messages: [], messagesFor: null, hasOlderMessages: false });
           void get().refreshMessages();
         }
         markRead(conversationId);
@@ -180,8 +206,9 @@ export function createConsoleStore(client: ConsoleClient, clock: Clock) {
         if (conversationId === null) return;
         const request = ++messagesRequest;
         try {
-          const messages = await client.call('getMessages', { conversationId, limit: THREAD_LIMIT });
-          if (request === messagesRequest) set({ messages, messagesFor: conversationId });
+          const page = await client.call('getMessages', { conversationId, limit: THREAD_LIMIT });
+          if (request === messagesRequest)
+            set({ messages: page.messages, messagesFor: conversationId, hasOlderMessages: page.hasOlder });
         } catch (error) {
           report('loadMessages', error);
         }

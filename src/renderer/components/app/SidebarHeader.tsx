@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useConsole } from '../../store/store-context.tsx';
 import { VentanaMark } from '../common/icons.tsx';
+import { AccountMenu } from '../session/AccountMenu.tsx';
 
 export function SidebarHeader() {
   const { t } = useTranslation();
@@ -13,7 +14,9 @@ export function SidebarHeader() {
         <VentanaMark className="sidebar-header__mark" />
         <span className="sidebar-header__name">{t('app.name')}</span>
         {session?.demo ? <span className="sidebar-header__demo">{t('app.demo')}</span> : null}
-        {session ? (
+        {session && !session.demo ? (
+          <AccountMenu session={session} />
+        ) : session ? (
           <span
             className="sidebar-header__agent"
             title={`${session.agent.name} · ${t(`app.agentRole.${session.agent.role}`)}`}

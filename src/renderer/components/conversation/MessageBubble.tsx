@@ -29,7 +29,12 @@ export const MessageBubble = memo(function MessageBubble({ message }: { message:
           {ticks ? <MessageTicks ticks={ticks} /> : null}
         </span>
       </div>
-      {message.direction === 'out' && message.status === 'failed' ? (
+      {message.refusal ? (
+        // The relay refused it before Meta saw it: its reason, not Meta's.
+        <p className="message-note message-note--danger" role="note">
+          {t('message.refusedReason', { reason: message.refusal.message, code: message.refusal.code })}
+        </p>
+      ) : message.direction === 'out' && message.status === 'failed' ? (
         <p className="message-note message-note--danger" role="note">
           {t('message.failedReason', {
             reason:

@@ -79,6 +79,7 @@ export const es = {
       unknown: 'Resultado desconocido',
     },
     failedReason: 'No se entregó: {{reason}} (código {{code}})',
+    refusedReason: 'No se envió: {{reason}} ({{code}})',
     unknownExplanation:
       'Resultado desconocido: WhatsApp no confirmó el envío. Espera a que llegue un estado antes de reenviarlo.',
   },
@@ -124,6 +125,58 @@ export const es = {
     noPreloadTitle: 'Ventana no pudo conectarse con la consola',
     noPreloadBody:
       'La ventana se abrió sin su puente con la consola. Cierra Ventana y vuelve a abrirla; si se repite, reinstálala.',
+  },
+  session: {
+    checking: 'Comprobando tu sesión…',
+    loadFailedTitle: 'No se pudo comprobar tu sesión',
+    retry: 'Reintentar',
+    signIn: {
+      title: 'Inicia sesión',
+      subtitle: 'Conecta esta consola con el relay de tu equipo para atender las conversaciones de WhatsApp.',
+      relayLabel: 'Dirección del relay',
+      relayPlaceholder: 'https://relay.tuempresa.com',
+      relayHint: 'Te la da quien administra Ventana en tu equipo.',
+      relayLocked: 'Fijada por tu organización',
+      tokenLabel: 'Token de agente',
+      tokenPlaceholder: 'Pega aquí tu token',
+      tokenHint: 'Se guarda en el llavero del sistema, nunca en un archivo.',
+      showToken: 'Mostrar token',
+      hideToken: 'Ocultar token',
+      submit: 'Iniciar sesión',
+      busy: 'Comprobando…',
+      errorTitle: 'No se pudo iniciar sesión',
+      detail: 'Detalle: {{message}}',
+      footer: 'Consola de atención para WhatsApp Business',
+    },
+    errors: {
+      INVALID_TOKEN: 'El relay no aceptó este token. Pégalo de nuevo o pide uno nuevo a tu administrador.',
+      RELAY_UNREACHABLE: 'No se pudo conectar con el relay. Revisa la dirección y tu conexión a internet.',
+      NOT_A_RELAY:
+        'Esa dirección respondió, pero no es un relay de Ventana. Confírmala con tu administrador.',
+      KEYCHAIN_UNAVAILABLE:
+        'El llavero del sistema no está disponible. Desbloquéalo y vuelve a intentarlo: Ventana guarda el token solo ahí.',
+      DEMO_MODE: 'Esto es la demo: ya estás dentro como agente de demostración.',
+      relayRequired: 'Escribe la dirección del relay.',
+      invalidUrl: 'La dirección debe empezar por http:// o https://',
+      tokenRequired: 'Pega tu token de agente.',
+      tokenTooShort: 'Ese token es demasiado corto: pega el token completo.',
+      other: 'Algo salió mal.',
+    },
+    signOut: {
+      menuLabel: 'Cuenta de {{name}}',
+      signedInAt: 'Conectado a {{relay}}',
+      action: 'Cerrar sesión',
+      title: '¿Cerrar sesión?',
+      body: 'Para volver a entrar en este equipo necesitarás tu token de agente.',
+      wipe: 'Borrar también la copia de este equipo',
+      wipeHint:
+        'Elimina los mensajes y archivos guardados aquí. Si la conservas, la próxima vez tu bandeja se abrirá al instante.',
+      confirm: 'Cerrar sesión',
+      confirmWipe: 'Cerrar sesión y borrar',
+      cancel: 'Cancelar',
+      busy: 'Cerrando sesión…',
+      failed: 'No se pudo cerrar la sesión',
+    },
   },
 } as const;
 

@@ -80,6 +80,7 @@ export const ptBR: Translation = {
       unknown: 'Resultado desconhecido',
     },
     failedReason: 'Não entregue: {{reason}} (código {{code}})',
+    refusedReason: 'Não enviada: {{reason}} ({{code}})',
     unknownExplanation:
       'Resultado desconhecido: o WhatsApp não confirmou o envio. Aguarde um status antes de reenviar.',
   },
@@ -125,5 +126,58 @@ export const ptBR: Translation = {
     noPreloadTitle: 'O Ventana não conseguiu se conectar ao console',
     noPreloadBody:
       'Esta janela abriu sem a ponte com o console. Feche o Ventana e abra de novo; se acontecer outra vez, reinstale-o.',
+  },
+  session: {
+    checking: 'Verificando sua sessão…',
+    loadFailedTitle: 'Não foi possível verificar sua sessão',
+    retry: 'Tentar de novo',
+    signIn: {
+      title: 'Entrar',
+      subtitle: 'Conecte este console ao relay da sua equipe para atender as conversas do WhatsApp.',
+      relayLabel: 'Endereço do relay',
+      relayPlaceholder: 'https://relay.suaempresa.com',
+      relayHint: 'Quem administra o Ventana na sua equipe informa esse endereço.',
+      relayLocked: 'Definido pela sua organização',
+      tokenLabel: 'Token de agente',
+      tokenPlaceholder: 'Cole aqui o seu token',
+      tokenHint: 'Fica guardado no chaveiro do sistema, nunca em um arquivo.',
+      showToken: 'Mostrar token',
+      hideToken: 'Ocultar token',
+      submit: 'Entrar',
+      busy: 'Verificando…',
+      errorTitle: 'Não foi possível entrar',
+      detail: 'Detalhe: {{message}}',
+      footer: 'Console de atendimento para WhatsApp Business',
+    },
+    errors: {
+      INVALID_TOKEN: 'O relay não aceitou este token. Cole-o de novo ou peça um novo ao seu administrador.',
+      RELAY_UNREACHABLE:
+        'Não foi possível conectar ao relay. Verifique o endereço e sua conexão com a internet.',
+      NOT_A_RELAY:
+        'Esse endereço respondeu, mas não é um relay do Ventana. Confirme-o com seu administrador.',
+      KEYCHAIN_UNAVAILABLE:
+        'O chaveiro do sistema não está disponível. Desbloqueie-o e tente de novo: o Ventana guarda o token só ali.',
+      DEMO_MODE: 'Esta é a demo: você já entrou como agente de demonstração.',
+      relayRequired: 'Digite o endereço do relay.',
+      invalidUrl: 'O endereço deve começar com http:// ou https://',
+      tokenRequired: 'Cole o seu token de agente.',
+      tokenTooShort: 'Esse token é curto demais: cole o token completo.',
+      other: 'Algo deu errado.',
+    },
+    signOut: {
+      menuLabel: 'Conta de {{name}}',
+      signedInAt: 'Conectado a {{relay}}',
+      action: 'Sair',
+      title: 'Sair da conta?',
+      body: 'Para entrar de novo neste computador você vai precisar do seu token de agente.',
+      wipe: 'Apagar também a cópia deste computador',
+      wipeHint:
+        'Remove as mensagens e arquivos guardados aqui. Se você mantiver a cópia, sua caixa de entrada abre na hora da próxima vez.',
+      confirm: 'Sair',
+      confirmWipe: 'Sair e apagar',
+      cancel: 'Cancelar',
+      busy: 'Saindo…',
+      failed: 'Não foi possível sair',
+    },
   },
 };
