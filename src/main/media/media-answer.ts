@@ -5,7 +5,7 @@
 // other type (documents, and anything that could run script, such as HTML or SVG) is a download with
 // its file name, and the answer forbids script in any case (CSP sandbox, nosniff).
 import type { MediaSource } from '../ports.ts';
-import { parseByteRange } from './byte-range.ts';
+import { parseByteRange } from '../../shared/byte-range.ts';
 import { essence } from './mime-type.ts';
 
 type CachedMedia = Awaited<ReturnType<MediaSource['file']>>;

@@ -3,7 +3,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { parseByteRange } from '../media/byte-range.ts';
+import { parseByteRange } from '../../shared/byte-range.ts';
 import { sendError } from './respond.ts';
 
 export interface FileDescription {

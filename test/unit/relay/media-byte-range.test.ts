@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseByteRange } from '../../../src/relay/media/byte-range.ts';
+import { parseByteRange } from '../../../src/shared/byte-range.ts';
 
 describe('Range header of a media request', () => {
   const size = 1000;
