@@ -245,4 +245,28 @@ describe('console actions', () => {
     const sent = sentTo().map((s) => s.text);
     expect(sent).toEqual(texts);
   });
+
+  it('keeps a file sent offline until the relay is back, then uploads and sends it once', async () => {
+    const c = await customerWhoWrote();
+    await stack.stopRelay();
+    await waitFor('offline', async () => (await core.getSyncStatus({})).state !== 'connected');
+    const bytes = Buffer.from(`Cotización para ${c.waId}\n`);
+    const { mutationId } = await core.sendMedia({
+      conversationId: c.id,
+      file: { name: 'cotizacion.txt', mimeType: 'text/plain', dataBase64: bytes.toString('base64') },
+      caption: 'Así llega',
+    });
+    // The upload fails at once (connection refused); give it time to, then the row must still wait.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await thread(c.id)).find((m) => m.id === mutationId)).toMatchObject({
+      pending: true,
+      refusal: null,
+    });
+    await stack.startRelay();
+    expect((await confirmed(c.id, mutationId)).text).toBe('Así llega');
+    await waitFor('the file at Meta', () => sendsFor(mutationId).length === 1);
+    expect(
+      stack.simulator.uploads().filter((u) => u.filename === 'cotizacion.txt' && u.size === bytes.length),
+    ).toHaveLength(1);
+  });
 });

@@ -80,8 +80,15 @@ const CONFIRMED_BY_STREAM: ReadonlySet<Command['kind']> = new Set([
 /** Outbound messages whose outcome the agent may try again: Meta refused, or the outcome was lost. */
 const RETRYABLE_STATUSES: ReadonlySet<Message['status']> = new Set(['failed', 'unknown']);
 
-/** Relay answers to an upload that no retry will change (too big, a type WhatsApp refuses, ...). */
-const PERMANENT_UPLOAD_CODES = /^(UPLOAD_|MEDIA_|UNSUPPORTED|TOO_LARGE|INVALID|PAYLOAD_TOO_LARGE|FORBIDDEN)/;
+/**
+ * Upload failures the next welcome may cure (no relay, a relay error, a token to renew). Any other
+ * code is the relay refusing the file itself (too big, a type WhatsApp refuses): no retry changes it.
+ */
+const TRANSIENT_UPLOAD_CODES: ReadonlySet<string> = new Set([
+  'MEDIA_OFFLINE',
+  'MEDIA_RELAY_ERROR',
+  'MEDIA_UNAUTHORIZED',
+]);
 
 export class ConsoleActions {
   readonly #options: ConsoleActionsOptions;
@@ -403,8 +410,7 @@ export class ConsoleActions {
         },
         (error: unknown) => {
           const info = toErrorInfo(error);
-          // Offline or a relay hiccup: the next welcome tries again. A refused file will never go.
-          if (PERMANENT_UPLOAD_CODES.test(info.code)) {
+          if (!TRANSIENT_UPLOAD_CODES.has(info.code)) {
             this.#options.repo.outbox.markFailed(row.mutationId, info);
             this.#changed(row.conversationId, row.command);
           }
